@@ -1,0 +1,113 @@
+/**
+ * Wire codecs: JSON that keeps big integers, NDJSON, and Firehose record framing.
+ */
+
+/** Raised for a line or record that is not what it should be; says which one and why. */
+export class DecodeError extends Error {
+  override name = "DecodeError";
+  constructor(
+    message: string,
+    readonly where: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}: ${message}`, options);
+  }
+}
+
+const BIG_INT_HINT = /[:[,]\s*-?\d{16}/;
+
+/**
+ * Quotes every bare integer of 16 or more digits outside strings, so `JSON.parse` cannot round
+ * it (X sends `matching_rules[].id` as a JSON number above 2^53). Scans only when a long digit
+ * run is present at all, so ordinary lines cost one regex test.
+ */
+export function quoteBigIntegers(json: string): string {
+  if (!BIG_INT_HINT.test(json)) return json;
+  let out = "";
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    const isDigit = c >= 48 && c <= 57;
+    if (!isDigit && c !== 45 /* - */) continue;
+    const prev = json[i - 1];
+    if (prev === "." || prev === "e" || prev === "E" || prev === "+" || prev === "-") continue;
+    let j = i + (c === 45 ? 1 : 0);
+    while (j < json.length && json.charCodeAt(j) >= 48 && json.charCodeAt(j) <= 57) j++;
+    const next = json[j];
+    const isInteger = next !== "." && next !== "e" && next !== "E";
+    if (isInteger && j - i >= 16) {
+      out += json.slice(last, i) + '"' + json.slice(i, j) + '"';
+      last = j;
+    }
+    i = j - 1;
+  }
+  return last === 0 ? json : out + json.slice(last);
+}
+
+/** `JSON.parse` that keeps integers above 2^53 exact (as strings). */
+export function parseJsonSafe(text: string, where = "input"): unknown {
+  try {
+    return JSON.parse(quoteBigIntegers(text));
+  } catch (err) {
+    const preview = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    throw new DecodeError(`invalid JSON (${(err as Error).message}) in ${JSON.stringify(preview)}`, where, { cause: err });
+  }
+}
+
+export function encodeNdjson(values: Iterable<unknown>): string {
+  let out = "";
+  for (const v of values) out += JSON.stringify(v) + "\n";
+  return out;
+}
+
+export type NdjsonLine = { ok: true; line: number; value: unknown } | { ok: false; line: number; error: DecodeError };
+
+/** Decodes NDJSON line by line; a bad line is reported with its number and never hides its neighbours. */
+export function* decodeNdjson(text: string, where = "ndjson"): Generator<NdjsonLine> {
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    line++;
+    const raw = text.slice(start, end).trim();
+    start = end + 1;
+    if (!raw) continue;
+    try {
+      yield { ok: true, line, value: parseJsonSafe(raw, `${where}:${line}`) };
+    } catch (err) {
+      yield { ok: false, line, error: err as DecodeError };
+    }
+  }
+}
+
+/** Firehose record data: one JSON document, newline-terminated, so S3 objects are valid NDJSON. */
+export function encodeFirehoseRecord(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value) + "\n", "utf8");
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes the base64 `data` of a Firehose record into its JSON value. */
+export function decodeFirehoseData(base64: string, where: string): unknown {
+  if (typeof base64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+    throw new DecodeError("data is not base64", where);
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(Buffer.from(base64, "base64"));
+  } catch (err) {
+    throw new DecodeError("data is not valid UTF-8", where, { cause: err });
+  }
+  return parseJsonSafe(text, where);
+}

@@ -1,0 +1,50 @@
+/**
+ * Amazon Data Firehose contracts: the limits of PutRecordBatch and the data-transformation
+ * Lambda's event and response. The local delivery stream speaks exactly these shapes, so the
+ * scorer's handler runs unchanged in both places.
+ */
+import { z } from "zod";
+
+/** PutRecordBatch limits (Firehose quotas). */
+export const FIREHOSE_LIMITS = {
+  maxRecordsPerBatch: 500,
+  maxBatchBytes: 4 * 1024 * 1024,
+  maxRecordBytes: 1000 * 1024,
+  /** Lambda's synchronous response payload limit, which bounds a transformation response. */
+  maxTransformResponseBytes: 6 * 1024 * 1024,
+} as const;
+
+export const FirehoseTransformationEventSchema = z.object({
+  invocationId: z.string(),
+  deliveryStreamArn: z.string(),
+  region: z.string(),
+  records: z.array(
+    z.object({
+      recordId: z.string(),
+      approximateArrivalTimestamp: z.number(),
+      data: z.string(),
+    }),
+  ),
+});
+export type FirehoseTransformationEvent = z.infer<typeof FirehoseTransformationEventSchema>;
+
+export type FirehoseTransformationResult = "Ok" | "Dropped" | "ProcessingFailed";
+
+/** Iceberg routing metadata a transformation may return per record. */
+export interface FirehoseOtfMetadata {
+  destinationDatabaseName: string;
+  destinationTableName: string;
+  operation: "insert" | "update" | "delete";
+}
+
+export interface FirehoseTransformationResultRecord {
+  recordId: string;
+  result: FirehoseTransformationResult;
+  /** base64 of the transformed record (empty string for failed records). */
+  data: string;
+  metadata?: { otfMetadata?: FirehoseOtfMetadata; partitionKeys?: Record<string, string> };
+}
+
+export interface FirehoseTransformationResponse {
+  records: FirehoseTransformationResultRecord[];
+}

@@ -1,0 +1,118 @@
+/**
+ * The SQL that answers the three questions, written once. It runs on DuckDB locally and as
+ * Athena (Trino) views in AWS, so it uses only the shared dialect: `count(*) FILTER`, `max_by`,
+ * `date_trunc`, window sums, `CAST(… AS double)`.
+ *
+ * Each query reads from `source` (the table, or a filtered view of it), so the dashboard can
+ * apply a date range or rule tag and still ask exactly the same question.
+ */
+import { SCORED_TABLE_NAME } from "../lake-layout.ts";
+
+export interface Question {
+  /** View name in Athena / DuckDB. */
+  name: string;
+  title: string;
+  sql: (source?: string) => string;
+}
+
+const share = "round(CAST(count(*) AS double) / sum(count(*)) OVER (), 4)";
+const perLabel = `count(*) FILTER (WHERE sentiment_label = 'positive') AS positive,
+    count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral,
+    count(*) FILTER (WHERE sentiment_label = 'negative') AS negative`;
+
+const authors = (src: string) => `SELECT author_id,
+    max_by(author_username, collected_at) AS username,
+    max_by(author_followers_count, collected_at) AS followers,
+    count(*) AS posts,
+    sum(engagement) AS engagement,
+    round(avg(sentiment_score), 4) AS avg_score,
+    ${perLabel}
+  FROM ${src}
+  GROUP BY author_id`;
+
+const influencers = (name: string, title: string, order: string): Question => ({
+  name,
+  title,
+  sql: (src = SCORED_TABLE_NAME) => `SELECT * FROM (${authors(src)}) AS a
+ORDER BY ${order}, author_id
+LIMIT 25`,
+});
+
+export const QUESTIONS = {
+  overview: {
+    name: "overview",
+    title: "Posts, authors and time span",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT count(*) AS posts,
+  count(DISTINCT author_id) AS authors,
+  ${perLabel},
+  round(avg(sentiment_score), 4) AS avg_score,
+  count(*) FILTER (WHERE author_country IS NULL) AS unknown_location,
+  min(created_at) AS first_post_at,
+  max(created_at) AS last_post_at
+FROM ${src}`,
+  },
+  sentimentShare: {
+    name: "sentiment_share",
+    title: "Is sentiment about DeFi positive?",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT sentiment_label, count(*) AS posts, ${share} AS share
+FROM ${src}
+GROUP BY sentiment_label
+ORDER BY posts DESC, sentiment_label`,
+  },
+  sentimentDaily: {
+    name: "sentiment_daily",
+    title: "How sentiment moves, by day",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT dt AS day, count(*) AS posts,
+  ${perLabel},
+  round(avg(sentiment_score), 4) AS avg_score
+FROM ${src}
+GROUP BY dt
+ORDER BY dt`,
+  },
+  sentimentHourly: {
+    name: "sentiment_hourly",
+    title: "How sentiment moves, by hour",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT date_trunc('hour', created_at) AS hour, count(*) AS posts,
+  ${perLabel},
+  round(avg(sentiment_score), 4) AS avg_score
+FROM ${src}
+GROUP BY date_trunc('hour', created_at)
+ORDER BY hour`,
+  },
+  influencersByPosts: influencers("influencers_by_posts", "Major influencers by number of posts", "posts DESC"),
+  influencersByFollowers: influencers(
+    "influencers_by_followers",
+    "Major influencers by latest follower count",
+    "followers DESC NULLS LAST",
+  ),
+  influencersByEngagement: influencers(
+    "influencers_by_engagement",
+    "Major influencers by engagement (likes + reposts + replies + quotes)",
+    "engagement DESC",
+  ),
+  countries: {
+    name: "countries",
+    title: "Where posts come from",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT coalesce(author_country, 'unknown') AS country, count(*) AS posts, ${share} AS share
+FROM ${src}
+GROUP BY coalesce(author_country, 'unknown')
+ORDER BY posts DESC, country`,
+  },
+  unresolvedLocations: {
+    name: "unresolved_locations",
+    title: "Author locations that name no country",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT author_location AS location, count(*) AS posts
+FROM ${src}
+WHERE author_country IS NULL AND author_location IS NOT NULL
+GROUP BY author_location
+ORDER BY posts DESC, location
+LIMIT 50`,
+  },
+} satisfies Record<string, Question>;
+
+export type QuestionKey = keyof typeof QUESTIONS;
+
+/** `CREATE OR REPLACE VIEW` for a question, as Athena and DuckDB both accept it. */
+export function viewDdl(q: Question, source: string = SCORED_TABLE_NAME): string {
+  return `CREATE OR REPLACE VIEW ${q.name} AS\n${q.sql(source)}`;
+}
