@@ -48,3 +48,19 @@ export interface FirehoseTransformationResultRecord {
 export interface FirehoseTransformationResponse {
   records: FirehoseTransformationResultRecord[];
 }
+
+/** A per-record failure in a batch put, by index in the batch (as Firehose's RequestResponses). */
+export interface PutRecordFailure {
+  index: number;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/**
+ * Anything that accepts record batches with Firehose's PutRecordBatch semantics: all-or-some
+ * accepted, failures reported per record, whole-call errors thrown. Implemented by the Firehose
+ * adapter (AWS) and by the local delivery stream (laptop); the collector only sees this.
+ */
+export interface RecordSink {
+  putRecordBatch(records: Uint8Array[]): Promise<{ failed: PutRecordFailure[] }>;
+}
