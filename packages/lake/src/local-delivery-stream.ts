@@ -1,0 +1,321 @@
+/**
+ * A local delivery stream with Amazon Data Firehose semantics, standing in for Firehose on a
+ * laptop. It accepts PutRecordBatch calls (same limits, per-record failures), buffers by size
+ * and by time, backs up source records to `raw/`, runs the transformation through the very
+ * handler Lambda runs (same event and response), upserts Ok rows into the warehouse and
+ * writes failures to `errors/processing-failed/`.
+ *
+ * Durability: a batch is journaled (fsync) before `putRecordBatch` resolves, so what the
+ * collector sees as accepted survives a crash; leftover journals are processed on `open`.
+ * Processing is idempotent (the table upserts by id), so replaying a journal changes nothing.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import {
+  FIREHOSE_LIMITS,
+  dtOf,
+  errorPrefix,
+  objectName,
+  rawPrefix,
+  type ErrorRecord,
+  type FirehoseTransformationEvent,
+  type FirehoseTransformationResponse,
+  type PutRecordFailure,
+  type RecordSink,
+} from "@defi-sentiment/shared";
+import type { Warehouse } from "./warehouse.ts";
+
+export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse>;
+
+export interface LocalDeliveryStreamOptions {
+  lakeDir: string;
+  warehouse: Warehouse;
+  /** The Firehose transformation handler (the scorer's Lambda handler). */
+  transform: Transform;
+  /** Stream name, used in object names and the ARN. Default `defi-sentiment-local`. */
+  name?: string;
+  /** Flush when this many bytes are buffered. Default 5 MiB (Firehose's default). */
+  bufferBytes?: number;
+  /** Flush a partial buffer after this long. Default 10 s (Firehose: 60–900 s; shorter suits a laptop). */
+  bufferIntervalMs?: number;
+  /** Records per transformation invocation are cut at this size. Default 1 MiB (Firehose's processor default). */
+  transformBatchBytes?: number;
+  /** Invocation attempts before records go to processing-failed. Default 3. */
+  transformAttempts?: number;
+  clock?: () => Date;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface LocalDeliveryStreamStats {
+  incomingRecords: number;
+  incomingBytes: number;
+  rejectedRecords: number;
+  deliveredRows: number;
+  processingFailed: number;
+  dropped: number;
+  flushes: number;
+  bufferedRecords: number;
+  lastFlushAt: string | null;
+}
+
+/** Thrown for a whole PutRecordBatch call that Firehose would refuse (as its InvalidArgumentException). */
+export class InvalidArgumentError extends Error {
+  override name = "InvalidArgumentException";
+}
+
+interface Buffered {
+  data: Buffer;
+  arrivedAt: number;
+}
+
+export class LocalDeliveryStream implements RecordSink {
+  private readonly o: Required<Omit<LocalDeliveryStreamOptions, "log">> & Pick<LocalDeliveryStreamOptions, "log">;
+  private readonly journalDir: string;
+  private buffer: Buffered[] = [];
+  private bufferedBytes = 0;
+  private journalFd: number | null = null;
+  private journalPath = "";
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private seq = 0;
+  readonly stats: LocalDeliveryStreamStats = {
+    incomingRecords: 0,
+    incomingBytes: 0,
+    rejectedRecords: 0,
+    deliveredRows: 0,
+    processingFailed: 0,
+    dropped: 0,
+    flushes: 0,
+    bufferedRecords: 0,
+    lastFlushAt: null,
+  };
+
+  private constructor(options: LocalDeliveryStreamOptions) {
+    this.o = {
+      name: "defi-sentiment-local",
+      bufferBytes: 5 * 1024 * 1024,
+      bufferIntervalMs: 10_000,
+      transformBatchBytes: 1024 * 1024,
+      transformAttempts: 3,
+      clock: () => new Date(),
+      ...options,
+    };
+    this.journalDir = path.join(this.o.lakeDir, ".stream", this.o.name);
+  }
+
+  /** Opens the stream, first processing journals a crash left behind. */
+  static async open(options: LocalDeliveryStreamOptions): Promise<LocalDeliveryStream> {
+    const stream = new LocalDeliveryStream(options);
+    mkdirSync(stream.journalDir, { recursive: true });
+    for (const file of readdirSync(stream.journalDir).filter((f) => f.endsWith(".journal")).sort()) {
+      const full = path.join(stream.journalDir, file);
+      const records = readJournal(full);
+      stream.o.log?.({ event: "journal-recovered", file, records: records.length });
+      await stream.process(records);
+      rmSync(full, { force: true });
+    }
+    stream.timer = setInterval(() => {
+      if (stream.buffer.length > 0 && stream.o.clock().getTime() - stream.buffer[0]!.arrivedAt >= stream.o.bufferIntervalMs) {
+        void stream.flush().catch((err) => stream.o.log?.({ event: "flush-failed", error: String(err) }));
+      }
+    }, Math.min(1000, stream.o.bufferIntervalMs));
+    stream.timer.unref();
+    return stream;
+  }
+
+  get arn(): string {
+    return `arn:local:firehose:local:000000000000:deliverystream/${this.o.name}`;
+  }
+
+  async putRecordBatch(records: Uint8Array[]): Promise<{ failed: PutRecordFailure[] }> {
+    if (this.closed) throw new Error(`delivery stream ${this.o.name} is closed`);
+    if (records.length === 0 || records.length > FIREHOSE_LIMITS.maxRecordsPerBatch) {
+      throw new InvalidArgumentError(`PutRecordBatch takes 1 to ${FIREHOSE_LIMITS.maxRecordsPerBatch} records, got ${records.length}`);
+    }
+    const total = records.reduce((n, r) => n + r.byteLength, 0);
+    if (total > FIREHOSE_LIMITS.maxBatchBytes) {
+      throw new InvalidArgumentError(`PutRecordBatch takes at most ${FIREHOSE_LIMITS.maxBatchBytes} bytes, got ${total}`);
+    }
+    const failed: PutRecordFailure[] = [];
+    const accepted: Buffered[] = [];
+    const now = this.o.clock().getTime();
+    records.forEach((r, index) => {
+      if (r.byteLength > FIREHOSE_LIMITS.maxRecordBytes) {
+        failed.push({ index, errorCode: "InvalidArgumentException", errorMessage: `record of ${r.byteLength} bytes exceeds ${FIREHOSE_LIMITS.maxRecordBytes}` });
+      } else {
+        accepted.push({ data: Buffer.from(r.buffer, r.byteOffset, r.byteLength), arrivedAt: now });
+      }
+    });
+    this.journal(accepted);
+    this.buffer.push(...accepted);
+    for (const b of accepted) this.bufferedBytes += b.data.byteLength;
+    this.stats.incomingRecords += accepted.length;
+    this.stats.incomingBytes += accepted.reduce((n, b) => n + b.data.byteLength, 0);
+    this.stats.rejectedRecords += failed.length;
+    this.stats.bufferedRecords = this.buffer.length;
+    // Backpressure: a full buffer is flushed before the call returns, as Firehose throttles.
+    if (this.bufferedBytes >= this.o.bufferBytes) await this.flush();
+    return { failed };
+  }
+
+  /** Processes everything buffered; resolves when it is in the lake. */
+  flush(): Promise<void> {
+    const records = this.buffer;
+    const journal = this.journalPath;
+    if (this.journalFd !== null) closeSync(this.journalFd);
+    this.journalFd = null;
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.stats.bufferedRecords = 0;
+    this.chain = this.chain.then(async () => {
+      if (records.length > 0) await this.process(records);
+      if (journal) rmSync(journal, { force: true });
+    });
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private journal(records: Buffered[]): void {
+    if (records.length === 0) return;
+    if (this.journalFd === null) {
+      this.journalPath = path.join(this.journalDir, `${Date.now().toString().padStart(15, "0")}-${randomUUID()}.journal`);
+      this.journalFd = openSync(this.journalPath, "a");
+    }
+    const lines = records.map((r) => `${r.arrivedAt} ${r.data.toString("base64")}\n`).join("");
+    writeSync(this.journalFd, lines);
+    fsyncSync(this.journalFd);
+  }
+
+  private async process(records: Buffered[]): Promise<void> {
+    const started = this.o.clock();
+    this.writeRaw(records, started);
+    const okRows: string[] = [];
+    const failures: ErrorRecord[] = [];
+    for (const chunk of chunkBySize(records, this.o.transformBatchBytes)) {
+      await this.transformChunk(chunk, okRows, failures);
+    }
+    if (okRows.length > 0) await this.o.warehouse.upsertNdjson(okRows.join(""));
+    if (failures.length > 0) this.writeErrors(failures, started);
+    this.stats.deliveredRows += okRows.length;
+    this.stats.processingFailed += failures.length;
+    this.stats.flushes++;
+    this.stats.lastFlushAt = this.o.clock().toISOString();
+    this.o.log?.({ event: "flushed", records: records.length, rows: okRows.length, failed: failures.length, ms: this.o.clock().getTime() - started.getTime() });
+  }
+
+  private async transformChunk(chunk: Buffered[], okRows: string[], failures: ErrorRecord[]): Promise<void> {
+    const invocation = ++this.seq;
+    const event: FirehoseTransformationEvent = {
+      invocationId: `${invocation}-${randomUUID()}`,
+      deliveryStreamArn: this.arn,
+      region: "local",
+      records: chunk.map((r, i) => ({ recordId: `${invocation}.${i}`, approximateArrivalTimestamp: r.arrivedAt, data: r.data.toString("base64") })),
+    };
+    let response: FirehoseTransformationResponse | null = null;
+    let lastError = "";
+    for (let attempt = 1; attempt <= this.o.transformAttempts && !response; attempt++) {
+      try {
+        response = await this.o.transform(event);
+      } catch (err) {
+        lastError = `Lambda.FunctionError: ${(err as Error).message}`;
+      }
+    }
+    const at = this.o.clock().toISOString();
+    const fail = (i: number, reason: string) =>
+      failures.push({ type: "processing-failed", reason, where: `record ${event.records[i]!.recordId}`, at, raw_data: event.records[i]!.data });
+    if (!response) {
+      chunk.forEach((_, i) => fail(i, lastError));
+      return;
+    }
+    const byId = new Map<string, FirehoseTransformationResponse["records"][number]>();
+    for (const r of response.records ?? []) {
+      if (byId.has(r.recordId)) lastError = `Lambda.DuplicatedRecordId: ${r.recordId}`;
+      byId.set(r.recordId, r);
+    }
+    event.records.forEach((rec, i) => {
+      const out = byId.get(rec.recordId);
+      if (!out) return fail(i, "Lambda.MissingRecordId: the transformation did not return this record");
+      if (out.result === "Dropped") return void this.stats.dropped++;
+      if (out.result !== "Ok") return fail(i, `Lambda.ProcessingFailed: ${out.result}`);
+      const text = Buffer.from(out.data, "base64").toString("utf8");
+      okRows.push(text.endsWith("\n") ? text : `${text}\n`);
+    });
+  }
+
+  /** Source-record backup, partitioned by each post's own date (arrival time when unreadable). */
+  private writeRaw(records: Buffered[], at: Date): void {
+    const groups = new Map<string, Buffer[]>();
+    for (const r of records) {
+      const prefix = rawPrefix(createdAtOf(r.data) ?? new Date(r.arrivedAt));
+      const list = groups.get(prefix) ?? [];
+      list.push(r.data.at(-1) === 10 ? r.data : Buffer.concat([r.data, Buffer.from("\n")]));
+      groups.set(prefix, list);
+    }
+    for (const [prefix, list] of groups) this.writeObject(prefix, Buffer.concat(list), at);
+  }
+
+  private writeErrors(failures: ErrorRecord[], at: Date): void {
+    this.writeObject(errorPrefix("processing-failed", at), Buffer.from(failures.map((f) => JSON.stringify(f) + "\n").join("")), at);
+  }
+
+  /** Writes an object atomically (temp file + rename), as S3 makes objects appear whole. */
+  private writeObject(prefix: string, body: Buffer, at: Date): void {
+    const dir = path.join(this.o.lakeDir, prefix);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, objectName(this.o.name, at, randomUUID()));
+    const tmp = `${file}.tmp`;
+    const fd = openSync(tmp, "w");
+    writeSync(fd, gzipSync(body, { level: 1 }));
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, file);
+  }
+}
+
+const CREATED_AT = /"created_at"\s*:\s*"([^"]{10,40})"/;
+
+function createdAtOf(data: Buffer): Date | null {
+  const m = CREATED_AT.exec(data.toString("utf8", 0, Math.min(data.length, 64 * 1024)));
+  if (!m) return null;
+  const d = new Date(m[1]!);
+  return Number.isNaN(d.getTime()) || dtOf(d) < "1970-01-02" ? null : d;
+}
+
+function* chunkBySize(records: Buffered[], maxBytes: number): Generator<Buffered[]> {
+  let chunk: Buffered[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = Math.ceil(r.data.byteLength / 3) * 4;
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(r);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function readJournal(file: string): Buffered[] {
+  if (!existsSync(file)) return [];
+  const out: Buffered[] = [];
+  const lines = readFileSync(file, "utf8").split("\n");
+  // The text after the last newline is a torn write from a crash; its call never resolved, so drop it.
+  lines.pop();
+  for (const line of lines) {
+    const space = line.indexOf(" ");
+    if (space <= 0) continue;
+    out.push({ arrivedAt: Number(line.slice(0, space)), data: Buffer.from(line.slice(space + 1), "base64") });
+  }
+  return out;
+}
