@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import {
+  FIREHOSE_LIMITS,
+  encodeFirehoseRecord,
+  type FirehoseTransformationEvent,
+  type FirehoseTransformationResponse,
+} from "@defi-sentiment/shared";
+import { LocalDeliveryStream, InvalidArgumentError } from "./local-delivery-stream.ts";
+import { Warehouse } from "./warehouse.ts";
+import { row } from "../test/fixtures.ts";
+
+let dir: string;
+let wh: Warehouse;
+const events: FirehoseTransformationEvent[] = [];
+
+/** A transformation with the Lambda contract: posts whose text says "bad" fail. */
+async function transform(event: FirehoseTransformationEvent): Promise<FirehoseTransformationResponse> {
+  events.push(event);
+  return {
+    records: event.records.map((r) => {
+      const post = JSON.parse(Buffer.from(r.data, "base64").toString("utf8"));
+      if (post.text === "bad") return { recordId: r.recordId, result: "ProcessingFailed" as const, data: r.data };
+      const scored = row({ id: post.id, created_at: post.created_at, dt: post.created_at.slice(0, 10), collected_at: post.collected_at });
+      return { recordId: r.recordId, result: "Ok" as const, data: encodeFirehoseRecord(scored).toString("base64") };
+    }),
+  };
+}
+
+const post = (id: number, over: Record<string, unknown> = {}) =>
+  encodeFirehoseRecord({ id: String(id), text: "ok", created_at: `2026-11-${10 + (id % 3)}T05:00:00.000Z`, collected_at: "2026-11-20T00:00:00.000Z", ...over });
+
+function files(sub: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(d, e);
+      if (e.endsWith(".gz")) out.push(full);
+      else walk(full);
+    }
+  };
+  walk(path.join(dir, sub));
+  return out.sort();
+}
+const lines = (file: string) => gunzipSync(readFileSync(file)).toString("utf8").trim().split("\n");
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "lds-"));
+  wh = await Warehouse.open(path.join(dir, "warehouse.duckdb"));
+  events.length = 0;
+});
+afterEach(() => {
+  wh.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("local delivery stream", () => {
+  it("buffers until the size threshold, then delivers through the transformation contract", async () => {
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform, bufferBytes: 4000, bufferIntervalMs: 60_000 });
+    await stream.putRecordBatch([post(1), post(2)]);
+    expect(events).toHaveLength(0);
+    expect(await wh.count()).toBe(0);
+    const batch = Array.from({ length: 40 }, (_, i) => post(100 + i));
+    await stream.putRecordBatch(batch);
+    expect(await wh.count()).toBe(42);
+    const ev = events[0]!;
+    expect(ev.deliveryStreamArn).toMatch(/deliverystream\/defi-sentiment-local$/);
+    expect(new Set(ev.records.map((r) => r.recordId)).size).toBe(ev.records.length);
+    expect(Buffer.from(ev.records[0]!.data, "base64").toString()).toBe(post(1).toString());
+    await stream.close();
+  });
+
+  it("flushes a partial buffer when the buffer interval passes", async () => {
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform, bufferBytes: 1 << 30, bufferIntervalMs: 50 });
+    await stream.putRecordBatch([post(1)]);
+    expect(await wh.count()).toBe(0);
+    await expect.poll(() => wh.count(), { timeout: 3000, interval: 25 }).toBe(1);
+    await stream.close();
+  });
+
+  it("backs up every source record under raw/, partitioned by the post's date", async () => {
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
+    await stream.putRecordBatch([post(1), post(2), post(3), post(4, { text: "bad" })]);
+    await stream.close();
+    const raw = files("raw");
+    expect(raw.map((f) => path.relative(dir, path.dirname(f))).sort()).toEqual([
+      "raw/dt=2026-11-10/hour=05",
+      "raw/dt=2026-11-11/hour=05",
+      "raw/dt=2026-11-12/hour=05",
+    ]);
+    const ids = raw.flatMap(lines).map((l) => JSON.parse(l).id).sort();
+    expect(ids).toEqual(["1", "2", "3", "4"]);
+  });
+
+  it("writes failed records to errors/processing-failed with the reason, and keeps their neighbours", async () => {
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
+    await stream.putRecordBatch([post(1), post(2, { text: "bad" }), post(3)]);
+    await stream.close();
+    expect((await wh.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["1", "3"]);
+    const errs = files("errors/processing-failed").flatMap(lines).map((l) => JSON.parse(l));
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatchObject({ type: "processing-failed", reason: expect.stringContaining("ProcessingFailed") });
+    expect(JSON.parse(Buffer.from(errs[0].raw_data, "base64").toString()).id).toBe("2");
+    expect(stream.stats).toMatchObject({ incomingRecords: 3, deliveredRows: 2, processingFailed: 1 });
+  });
+
+  it("treats records the transformation did not return, or a transformation that throws, as failed", async () => {
+    let calls = 0;
+    const lossy = async (e: FirehoseTransformationEvent) => {
+      calls++;
+      if (e.records.length === 1) throw new Error("boom");
+      const res = await transform(e);
+      return { records: res.records.slice(1) };
+    };
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: lossy, transformBatchBytes: 400 });
+    await stream.putRecordBatch([post(1), post(2), post(3)]);
+    await stream.close();
+    const reasons = files("errors/processing-failed").flatMap(lines).map((l) => JSON.parse(l).reason);
+    expect(reasons.some((r) => r.startsWith("Lambda.MissingRecordId"))).toBe(true);
+    expect(await wh.count() + reasons.length).toBe(3);
+    expect(calls).toBeGreaterThan(1);
+  });
+
+  it("enforces PutRecordBatch limits like Firehose", async () => {
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
+    const tooMany = Array.from({ length: FIREHOSE_LIMITS.maxRecordsPerBatch + 1 }, (_, i) => post(i));
+    await expect(stream.putRecordBatch(tooMany)).rejects.toBeInstanceOf(InvalidArgumentError);
+    const big = Buffer.alloc(FIREHOSE_LIMITS.maxRecordBytes + 1, 32);
+    const res = await stream.putRecordBatch([post(1), big, post(2)]);
+    expect(res.failed).toEqual([{ index: 1, errorCode: "InvalidArgumentException", errorMessage: expect.stringContaining("exceeds") }]);
+    await stream.close();
+    expect(await wh.count()).toBe(2);
+  });
+
+  it("delivers what a crashed stream had accepted but not processed, once", async () => {
+    // A journal left by a crash: two whole lines and a torn third (its call never returned).
+    const jdir = path.join(dir, ".stream", "defi-sentiment-local");
+    mkdirSync(jdir, { recursive: true });
+    const line = (b: Buffer) => `${Date.now()} ${b.toString("base64")}\n`;
+    writeFileSync(path.join(jdir, "000000000000001-x.journal"), line(post(1)) + line(post(2)) + line(post(3)).slice(0, 20));
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
+    expect((await wh.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["1", "2"]);
+    expect(readdirSync(jdir).filter((f) => f.endsWith(".journal"))).toEqual([]);
+    await stream.putRecordBatch([post(1), post(2)]);
+    await stream.close();
+    expect(await wh.count()).toBe(2);
+  });
+});
