@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeNdjson, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
+
+describe("JSON that keeps big integers", () => {
+  it("quotes long integers outside strings only", () => {
+    const text = '{"t":"price: 12345678901234567890, ok","rules":[{"id":1387791318163456000123}],"n":12,"f":1.2345678901234567e5}';
+    expect(parseJsonSafe(text)).toEqual({ t: "price: 12345678901234567890, ok", rules: [{ id: "1387791318163456000123" }], n: 12, f: 123456.78901234567 });
+  });
+
+  it("handles escaped quotes inside strings", () => {
+    expect(quoteBigIntegers('{"a":"x\\"y: 12345678901234567","b":12345678901234567}')).toBe('{"a":"x\\"y: 12345678901234567","b":"12345678901234567"}');
+  });
+
+  it("names where invalid JSON was found", () => {
+    expect(() => parseJsonSafe("{nope", "file.jsonl:7")).toThrow(/^file\.jsonl:7: invalid JSON/);
+  });
+});
+
+describe("NDJSON", () => {
+  it("round-trips and skips blank lines", () => {
+    const values = [{ a: 1 }, { b: "two" }];
+    const text = encodeNdjson(values) + "\n\n";
+    expect([...decodeNdjson(text)].map((l) => l.ok && l.value)).toEqual(values);
+  });
+});
+
+describe("Firehose records", () => {
+  it("are newline-terminated JSON and decode from base64", () => {
+    const rec = encodeFirehoseRecord({ id: "1" });
+    expect(rec.toString()).toBe('{"id":"1"}\n');
+    expect(decodeFirehoseData(rec.toString("base64"), "rec 0")).toEqual({ id: "1" });
+  });
+
+  it("reject data that is not base64, not UTF-8 or not JSON, naming the record", () => {
+    expect(() => decodeFirehoseData("%%%", "rec 1")).toThrow(DecodeError);
+    expect(() => decodeFirehoseData(Buffer.from([0xff, 0xfe, 0x7b]).toString("base64"), "rec 2")).toThrow(/rec 2: data is not valid UTF-8/);
+    expect(() => decodeFirehoseData(Buffer.from("{x").toString("base64"), "rec 3")).toThrow(/rec 3: invalid JSON/);
+  });
+});

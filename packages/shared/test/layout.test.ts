@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { SCORED_POST_COLUMNS, ScoredPostSchema, dtOf, errorPrefix, objectName, rawPrefix, FIREHOSE_PREFIXES } from "../src/index.ts";
+
+describe("scored post columns", () => {
+  it("list every schema field once, in schema order", () => {
+    expect(SCORED_POST_COLUMNS.map((c) => c.name)).toEqual(Object.keys(ScoredPostSchema.shape));
+  });
+
+  it("type arrays as arrays and numbers as numbers", () => {
+    for (const c of SCORED_POST_COLUMNS) {
+      let field: z.ZodType = ScoredPostSchema.shape[c.name];
+      if (field instanceof z.ZodNullable) field = field.unwrap() as z.ZodType;
+      if (c.type === "array<string>") expect(field, c.name).toBeInstanceOf(z.ZodArray);
+      if (c.type === "bigint" || c.type === "double") expect(field, c.name).toBeInstanceOf(z.ZodNumber);
+      if (c.type === "boolean") expect(field, c.name).toBeInstanceOf(z.ZodBoolean);
+    }
+  });
+});
+
+describe("lake layout", () => {
+  it("partitions by the UTC date and hour of the post", () => {
+    expect(rawPrefix("2026-11-18T23:59:59-02:00")).toBe("raw/dt=2026-11-19/hour=01/");
+    expect(errorPrefix("processing-failed", new Date("2026-01-02T03:04:05Z"))).toBe("errors/processing-failed/dt=2026-01-02/hour=03/");
+  });
+
+  it("names objects as Firehose does", () => {
+    expect(objectName("s", new Date("2026-01-02T03:04:05Z"), "abc")).toBe("s-1-2026-01-02-03-04-05-abc.ndjson.gz");
+  });
+
+  it("uses the same prefix shape for Firehose's S3 expressions", () => {
+    expect(FIREHOSE_PREFIXES.raw.replace("!{timestamp:yyyy-MM-dd}", "2026-01-02").replace("!{timestamp:HH}", "03")).toBe(rawPrefix("2026-01-02T03:00:00Z"));
+  });
+
+  it("refuses a non-timestamp with a clear error", () => {
+    expect(() => dtOf("yesterday")).toThrow(/not a timestamp: yesterday/);
+  });
+});
