@@ -77,7 +77,8 @@ export const XIncludesSchema = z.looseObject({
 });
 export type XIncludes = z.infer<typeof XIncludesSchema>;
 
-export const XMatchingRuleSchema = z.looseObject({ id: idLike, tag: z.string().optional() });
+// Real stream lines carry `"tag": null` for rules created without a tag.
+export const XMatchingRuleSchema = z.looseObject({ id: idLike, tag: z.string().nullish() });
 export type XMatchingRule = z.infer<typeof XMatchingRuleSchema>;
 
 export const XProblemSchema = z.looseObject({
