@@ -7,6 +7,7 @@
  * apply a date range or rule tag and still ask exactly the same question.
  */
 import { SCORED_TABLE_NAME } from "../lake-layout.ts";
+import { SENTIMENT_LABELS } from "../scored-post.ts";
 
 export interface Question {
   /** View name in Athena / DuckDB. */
@@ -37,6 +38,23 @@ const influencers = (name: string, title: string, order: string): Question => ({
 ORDER BY ${order}, author_id
 LIMIT 25`,
 });
+
+/** Top tags of one array column (`tag` is the unnested element, `expr` normalises its case). */
+const tagSentiment = (name: string, title: string, column: string, expr: string): Question => ({
+  name,
+  title,
+  sql: (src = SCORED_TABLE_NAME) => `SELECT ${expr} AS tag, count(*) AS posts,
+  ${perLabel},
+  round(avg(sentiment_score), 4) AS avg_score
+FROM ${src} CROSS JOIN UNNEST(${column}) AS t(tag)
+GROUP BY ${expr}
+ORDER BY posts DESC, tag
+LIMIT 20`,
+});
+
+/** What a reader needs to see one post. */
+const postColumns = `id, text, created_at, author_id, author_username, author_name, author_location,
+  author_followers_count, sentiment_label, sentiment_score, engagement, cashtags, hashtags, protocols`;
 
 export const QUESTIONS = {
   overview: {
@@ -106,6 +124,34 @@ FROM ${src}
 WHERE author_country IS NULL AND author_location IS NOT NULL
 GROUP BY author_location
 ORDER BY posts DESC, location
+LIMIT 50`,
+  },
+  topCashtags: tagSentiment("top_cashtags", "Most mentioned cashtags, with their sentiment", "cashtags", "upper(tag)"),
+  topHashtags: tagSentiment("top_hashtags", "Most used hashtags, with their sentiment", "hashtags", "lower(tag)"),
+  topProtocols: tagSentiment("top_protocols", "Most mentioned DeFi protocols, with their sentiment", "protocols", "tag"),
+  ruleTags: {
+    name: "rule_tags",
+    title: "Posts per stream rule tag",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT tag, count(*) AS posts
+FROM ${src} CROSS JOIN UNNEST(rule_tags) AS t(tag)
+GROUP BY tag
+ORDER BY posts DESC, tag`,
+  },
+  samplePosts: {
+    name: "sample_posts",
+    title: "Most engaging posts of each sentiment",
+    // One top-N per label (a window over every row costs seconds at 1M rows).
+    sql: (src = SCORED_TABLE_NAME) => `SELECT * FROM (
+${SENTIMENT_LABELS.map((l) => `(SELECT ${postColumns} FROM ${src} WHERE sentiment_label = '${l}' ORDER BY engagement DESC, id LIMIT 5)`).join("\nUNION ALL\n")}
+) AS p
+ORDER BY sentiment_label, engagement DESC, id`,
+  },
+  latestPosts: {
+    name: "latest_posts",
+    title: "Latest posts",
+    sql: (src = SCORED_TABLE_NAME) => `SELECT ${postColumns}
+FROM ${src}
+ORDER BY created_at DESC, id DESC
 LIMIT 50`,
   },
 } satisfies Record<string, Question>;
