@@ -1,0 +1,100 @@
+/**
+ * The Firehose transformation over a batch, independent of Lambda: decode, validate, score,
+ * encode; one bad record never fails its neighbours, and the response stays under the limit.
+ */
+import {
+  DecodeError,
+  FIREHOSE_LIMITS,
+  PostSchema,
+  decodeFirehoseData,
+  encodeFirehoseRecord,
+  type FirehoseOtfMetadata,
+  type FirehoseTransformationEvent,
+  type FirehoseTransformationResponse,
+  type FirehoseTransformationResultRecord,
+} from "@defi-sentiment/shared";
+import { scorePost } from "./core/score-post.ts";
+
+export interface LogLine {
+  level: "info" | "warn";
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface TransformOptions {
+  /** Clock for `scored_at`; defaults to now. */
+  now?: () => Date;
+  /** Iceberg destination; when set, every Ok record is routed as an upsert ("update"). */
+  iceberg?: { database: string; table: string };
+  /** Receives JSON-able log lines; never the post text. Defaults to no logging. */
+  log?: (line: LogLine) => void;
+  /** Response size budget in bytes; defaults to Lambda's 6 MB payload limit. */
+  maxResponseBytes?: number;
+}
+
+/** Why a record failed, without echoing its content. */
+function reasonOf(err: unknown): string {
+  if (err instanceof DecodeError) return err.message.replace(/ in ".*$/s, "").replace(/\) in ".*$/s, ")");
+  if (err && typeof err === "object" && "issues" in err && Array.isArray((err as { issues: unknown }).issues)) {
+    const issues = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+    return `not a Post: ${issues.slice(0, 5).map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ")}`;
+  }
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** Bytes a record adds to the response JSON (plus a separating comma). */
+const sizeOf = (r: FirehoseTransformationResultRecord) => Buffer.byteLength(JSON.stringify(r), "utf8") + 1;
+
+/** Scores a Firehose transformation event. Never throws on bad records; ids come back once each, in order. */
+export function transformRecords(event: FirehoseTransformationEvent, options: TransformOptions = {}): FirehoseTransformationResponse {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const limit = options.maxResponseBytes ?? FIREHOSE_LIMITS.maxTransformResponseBytes;
+  const otfMetadata: FirehoseOtfMetadata | undefined = options.iceberg
+    ? { destinationDatabaseName: options.iceberg.database, destinationTableName: options.iceberg.table, operation: "update" }
+    : undefined;
+  const records = Array.isArray(event?.records) ? event.records : [];
+  const scoredAt = now();
+
+  const attempts = records.map((rec, i): { ok?: FirehoseTransformationResultRecord; failed: FirehoseTransformationResultRecord; reason?: string } => {
+    const recordId = typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId);
+    const original = typeof rec?.data === "string" ? rec.data : "";
+    const failed: FirehoseTransformationResultRecord = { recordId, result: "ProcessingFailed", data: original };
+    try {
+      const post = PostSchema.parse(decodeFirehoseData(rec.data, `records[${i}] (${recordId})`));
+      const data = encodeFirehoseRecord(scorePost(post, scoredAt)).toString("base64");
+      const ok: FirehoseTransformationResultRecord = { recordId, result: "Ok", data };
+      if (otfMetadata) ok.metadata = { otfMetadata };
+      return { ok, failed };
+    } catch (err) {
+      return { failed, reason: reasonOf(err) };
+    }
+  });
+
+  // Greedy in order: keep an Ok record only if everything after it can still fail back within budget.
+  const envelope = Buffer.byteLength('{"records":[]}');
+  let remainingFallback = attempts.reduce((n, a) => n + sizeOf(a.failed), 0);
+  let used = envelope;
+  const out: FirehoseTransformationResultRecord[] = [];
+  let ok = 0;
+  let failed = 0;
+  attempts.forEach((a, i) => {
+    const fallback = sizeOf(a.failed);
+    remainingFallback -= fallback;
+    let chosen: FirehoseTransformationResultRecord;
+    if (a.ok && used + sizeOf(a.ok) + remainingFallback <= limit) {
+      chosen = a.ok;
+    } else {
+      let reason = a.reason;
+      if (a.ok) reason = `response size limit: ${limit} bytes would be exceeded`;
+      chosen = used + fallback + remainingFallback <= limit ? a.failed : { ...a.failed, data: "" };
+      log({ level: "warn", msg: "record failed", invocationId: event?.invocationId, recordId: chosen.recordId, index: i, reason });
+    }
+    used += sizeOf(chosen);
+    if (chosen.result === "Ok") ok++;
+    else failed++;
+    out.push(chosen);
+  });
+  log({ level: "info", msg: "batch scored", invocationId: event?.invocationId, records: out.length, ok, failed, responseBytes: used });
+  return { records: out };
+}
