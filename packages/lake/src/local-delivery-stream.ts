@@ -27,7 +27,7 @@ import {
 } from "@defi-sentiment/shared";
 import type { Warehouse } from "./warehouse.ts";
 
-export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse>;
+export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse> | FirehoseTransformationResponse;
 
 export interface LocalDeliveryStreamOptions {
   lakeDir: string;

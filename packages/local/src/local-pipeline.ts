@@ -1,0 +1,56 @@
+/**
+ * The laptop's stand-in for the AWS side of the pipeline: a delivery stream with Firehose
+ * semantics whose transformation is the scorer's (the same code the Lambda runs), landing rows
+ * in the DuckDB warehouse and files in the lake folder.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
+import { LocalDeliveryStream, Warehouse } from "@defi-sentiment/lake";
+import { transformRecords } from "@defi-sentiment/scorer";
+
+export interface LocalPipelineOptions {
+  lakeDir: string;
+  /** Delivery-stream buffer size in bytes (default 5 MiB) and interval (default 5 s). */
+  bufferBytes?: number;
+  bufferIntervalMs?: number;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface LocalPipeline {
+  lakeDir: string;
+  warehouse: Warehouse;
+  stream: LocalDeliveryStream;
+  /** Flushes the stream and closes the warehouse. */
+  close(): Promise<void>;
+}
+
+export async function openLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const { lakeDir } = options;
+  mkdirSync(path.join(lakeDir, "logs"), { recursive: true });
+  const scorerLog = path.join(lakeDir, "logs", "scorer.ndjson");
+  const warehouse = await Warehouse.open(path.join(lakeDir, LOCAL_WAREHOUSE_FILE));
+  const stream = await LocalDeliveryStream.open({
+    lakeDir,
+    warehouse,
+    bufferBytes: options.bufferBytes ?? 5 * 1024 * 1024,
+    bufferIntervalMs: options.bufferIntervalMs ?? 5_000,
+    // The Lambda handler is exactly transformRecords with a console logger; locally its log
+    // lines go to a file so they don't drown the progress display.
+    transform: (event) => transformRecords(event, { log: (line) => appendFileSync(scorerLog, JSON.stringify(line) + "\n") }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let closed = false;
+  return {
+    lakeDir,
+    warehouse,
+    stream,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await stream.close();
+      await warehouse.checkpoint();
+      warehouse.close();
+    },
+  };
+}
