@@ -1,0 +1,10 @@
+/**
+ * @module delivery
+ * At-least-once delivery of posts to a RecordSink (Firehose or the local delivery stream)
+ * through a durable disk spool. See packages/collector/docs/delivery.md.
+ */
+export { openDelivery, type Delivery, type DeliveryOptions, type DeliveryStats } from "./open-delivery.ts";
+export { createFirehoseSink, type FirehoseSinkOptions } from "./firehose-sink.ts";
+export { DeliveryClosedError, FirehoseResponseError, FirehoseSinkConfigError, SpoolError } from "./errors.ts";
+export type { DeadLetterLine, DeadLetterReason } from "./dead-letter-file.ts";
+export { DEFAULT_RESEND_POLICY, type ResendPolicy } from "./core/resend-policy.ts";
