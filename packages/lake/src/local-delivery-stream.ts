@@ -156,8 +156,13 @@ export class LocalDeliveryStream implements RecordSink {
     this.stats.incomingBytes += accepted.reduce((n, b) => n + b.data.byteLength, 0);
     this.stats.rejectedRecords += failed.length;
     this.stats.bufferedRecords = this.buffer.length;
-    // Backpressure: a full buffer is flushed before the call returns, as Firehose throttles.
-    if (this.bufferedBytes >= this.o.bufferBytes) await this.flush();
+    // A full buffer starts a flush; the call waits only for the flush before it, so one
+    // buffer is processed while the next fills (backpressure, as Firehose throttles).
+    if (this.bufferedBytes >= this.o.bufferBytes) {
+      const previous = this.chain;
+      void this.flush().catch(() => {});
+      await previous;
+    }
     return { failed };
   }
 
@@ -170,11 +175,16 @@ export class LocalDeliveryStream implements RecordSink {
     this.buffer = [];
     this.bufferedBytes = 0;
     this.stats.bufferedRecords = 0;
-    this.chain = this.chain.then(async () => {
-      if (records.length > 0) await this.process(records);
-      if (journal) rmSync(journal, { force: true });
-    });
-    return this.chain;
+    // A failed flush keeps its journal (processed again on the next open) and fails only its
+    // own waiters; the next flush still runs.
+    const run = this.chain
+      .catch(() => {})
+      .then(async () => {
+        if (records.length > 0) await this.process(records);
+        if (journal) rmSync(journal, { force: true });
+      });
+    this.chain = run;
+    return run;
   }
 
   async close(): Promise<void> {
