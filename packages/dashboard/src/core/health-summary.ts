@@ -1,0 +1,78 @@
+/**
+ * Collection health from the collector's health records (cumulative counters, one record per
+ * interval). Every field may be missing: records written by older or newer collectors still show.
+ */
+
+export interface HealthSummary {
+  /** False when no health record exists yet. */
+  available: boolean;
+  /** Time of the latest record. */
+  at: string | null;
+  records: number;
+  postsPerMinute: number | null;
+  received: number | null;
+  delivered: number | null;
+  resent: number | null;
+  spooled: number | null;
+  deadLettered: number | null;
+  reconnects: number | null;
+  gapsFilled: number | null;
+  postsRead: number | null;
+  lastKeepAliveAt: string | null;
+  spendUsd: number | null;
+  budgetUsd: number | null;
+}
+
+const num = (v: unknown): number | null => {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
+};
+const time = (v: unknown): string | null => {
+  if (typeof v !== "string" && typeof v !== "number") return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+};
+
+export const NO_HEALTH: HealthSummary = {
+  available: false, at: null, records: 0, postsPerMinute: null, received: null, delivered: null, resent: null,
+  spooled: null, deadLettered: null, reconnects: null, gapsFilled: null, postsRead: null, lastKeepAliveAt: null,
+  spendUsd: null, budgetUsd: null,
+};
+
+/**
+ * Summarises health records (any order). Posts per minute is the growth of `delivered` (else
+ * `received`) between the oldest and newest record of the last `windowMinutes`.
+ */
+export function summarizeHealth(records: readonly Record<string, unknown>[], windowMinutes = 10): HealthSummary {
+  const timed = records
+    .map((r) => ({ r, at: time(r.at) }))
+    .filter((x): x is { r: Record<string, unknown>; at: string } => x.at !== null)
+    .sort((a, b) => a.at.localeCompare(b.at));
+  if (timed.length === 0) return { ...NO_HEALTH, records: records.length };
+  const last = timed[timed.length - 1]!;
+  const l = last.r;
+  const since = Date.parse(last.at) - windowMinutes * 60_000;
+  const first = timed.find((x) => Date.parse(x.at) >= since)!;
+  const counter = (r: Record<string, unknown>) => num(r.delivered) ?? num(r.received);
+  const minutes = (Date.parse(last.at) - Date.parse(first.at)) / 60_000;
+  const a = counter(first.r);
+  const b = counter(l);
+  const rate = minutes > 0 && a !== null && b !== null && b >= a ? Math.round(((b - a) / minutes) * 10) / 10 : null;
+  return {
+    available: true,
+    at: last.at,
+    records: records.length,
+    postsPerMinute: rate,
+    received: num(l.received),
+    delivered: num(l.delivered),
+    resent: num(l.resent),
+    spooled: num(l.spooled),
+    deadLettered: num(l.deadLettered),
+    reconnects: num(l.reconnects),
+    gapsFilled: num(l.gapsFilled),
+    postsRead: num(l.postsRead),
+    lastKeepAliveAt: time(l.lastKeepAliveAt),
+    spendUsd: num(l.spendUsd),
+    budgetUsd: num(l.budgetUsd),
+  };
+}
