@@ -88,3 +88,33 @@ export function costOf(posts: number, usdPerPost: number): number {
 }
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
+
+export interface VolumeEstimate {
+  days: number;
+  postsInWindow: number;
+  postsPerDay: number;
+  postsPerMonth: number;
+  usdPerMonth: number;
+  /** Share of the effective monthly cap the rule set would use (1 = the whole cap). */
+  shareOfCap: number;
+}
+
+/**
+ * Projects a month of reads from recent counts (`/2/tweets/counts/recent`, daily buckets). Partial
+ * first and last buckets are weighted by their length, so the per-day rate is not understated.
+ */
+export function estimateFromCounts(buckets: { start: string; end: string; count: number }[], limits: BudgetLimits): VolumeEstimate {
+  const ms = buckets.reduce((s, b) => s + Math.max(0, Date.parse(b.end) - Date.parse(b.start)), 0);
+  const total = buckets.reduce((s, b) => s + b.count, 0);
+  const days = ms / 86_400_000;
+  const postsPerDay = days > 0 ? total / days : 0;
+  const postsPerMonth = Math.round(postsPerDay * 30);
+  return {
+    days: Math.round(days * 100) / 100,
+    postsInWindow: total,
+    postsPerDay: Math.round(postsPerDay),
+    postsPerMonth,
+    usdPerMonth: round(postsPerMonth * limits.usdPerPost),
+    shareOfCap: Math.round((postsPerMonth / monthlyPostCap(limits)) * 1000) / 1000,
+  };
+}

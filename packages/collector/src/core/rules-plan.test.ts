@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DEFI_RULES, RULE_LIMITS, parseRules, planRuleSync, validateRules } from "./rules-plan.ts";
+import { DEFAULT_DEFI_RULES, RULE_LIMITS, parseRules, planRuleSync, searchQueriesFor, validateRules } from "./rules-plan.ts";
 
 describe("rule set", () => {
   it("ships default DeFi rules that fit X's limits and exclude retweets", () => {
@@ -60,5 +60,20 @@ describe("rule sync plan", () => {
     const plan = planRuleSync([desired[0]!], [{ id: "1", tag: "a", value: "aave" }, { id: "2", tag: "a", value: "aave" }]);
     expect(plan.delete.map((r) => r.id)).toEqual(["2"]);
     expect(plan.add).toEqual([]);
+  });
+});
+
+describe("search queries for backfill", () => {
+  it("packs rules into as few queries as fit, keeping their tags", () => {
+    const rules = [
+      { tag: "a", value: "x".repeat(200) },
+      { tag: "b", value: "y".repeat(200) },
+      { tag: "c", value: "z".repeat(200) },
+    ];
+    const qs = searchQueriesFor(rules, 512);
+    expect(qs.map((q) => q.tags)).toEqual([["a", "b"], ["c"]]);
+    expect(qs.every((q) => q.query.length <= 512)).toBe(true);
+    expect(qs[0]!.query).toBe(`(${"x".repeat(200)}) OR (${"y".repeat(200)})`);
+    expect(searchQueriesFor(DEFAULT_DEFI_RULES, 1024)).toHaveLength(1);
   });
 });

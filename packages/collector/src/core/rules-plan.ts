@@ -115,3 +115,24 @@ export function planRuleSync(desired: readonly StreamRule[], existing: readonly 
   const add = desired.filter((r) => !kept.has(key(r)));
   return { add, delete: del, keep };
 }
+
+/**
+ * Recent-search queries that cover a rule set: rules OR-ed together, packed into as few queries
+ * of at most `maxLength` characters as fit (512 on self-serve plans, 1024 on Pro). Each query
+ * carries the tags of its rules, which become the posts' `rule_tags`.
+ */
+export function searchQueriesFor(rules: readonly StreamRule[], maxLength = 512): { query: string; tags: string[] }[] {
+  const out: { query: string; tags: string[] }[] = [];
+  for (const r of rules) {
+    const part = `(${r.value})`;
+    const last = out[out.length - 1];
+    if (last && last.query.length + 4 + part.length <= maxLength) {
+      last.query += ` OR ${part}`;
+      last.tags.push(r.tag);
+    } else {
+      if (part.length > maxLength) throw new RuleConfigError(`rule ${JSON.stringify(r.tag)}: ${part.length} characters do not fit a search query of ${maxLength}`);
+      out.push({ query: part, tags: [r.tag] });
+    }
+  }
+  return out;
+}

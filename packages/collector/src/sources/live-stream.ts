@@ -1,0 +1,196 @@
+/**
+ * The filtered stream as a source of Post batches, with automatic gap fill: after every
+ * disconnect, the window from the last post before the drop to the first post after reconnect is
+ * searched (recent search, skipping ids delivery has seen) while the stream keeps being read.
+ */
+import { postFromStreamLine, PostNormalisationError, type Post } from "@defi-sentiment/shared";
+import { BudgetExceededError } from "../core/budget.ts";
+import { gapWindow, isoSecond, type TimeWindow } from "../core/gap-fill.ts";
+import { superviseStream, type StreamSupervisorOptions } from "../core/stream-supervisor.ts";
+import type { BudgetMeter } from "../x/budget-meter.ts";
+import type { XClient } from "../x/x-client.ts";
+
+export interface LiveStreamStats {
+  connections: number;
+  reconnects: number;
+  keepAlives: number;
+  lastKeepAliveAt: number | null;
+  lastDataAt: number | null;
+  postsRead: number;
+  badLines: number;
+  truncatedLines: number;
+  gapsOpened: number;
+  gapsFilled: number;
+  gapPostsDelivered: number;
+  lastDisconnect: string | null;
+}
+
+export function newLiveStreamStats(): LiveStreamStats {
+  return {
+    connections: 0,
+    reconnects: 0,
+    keepAlives: 0,
+    lastKeepAliveAt: null,
+    lastDataAt: null,
+    postsRead: 0,
+    badLines: 0,
+    truncatedLines: 0,
+    gapsOpened: 0,
+    gapsFilled: 0,
+    gapPostsDelivered: 0,
+    lastDisconnect: null,
+  };
+}
+
+export interface LiveStreamOptions {
+  client: XClient;
+  signal?: AbortSignal;
+  clock?: () => number;
+  sleep?: StreamSupervisorOptions["sleep"];
+  stallMs?: number;
+  budget?: BudgetMeter;
+  /** Searches a gap window; usually `searchBackfill` over the rule set's queries. */
+  fillGap?: (window: TimeWindow, sinceId: string | undefined, signal: AbortSignal) => AsyncIterable<Post[]>;
+  log?: (e: Record<string, unknown>) => void;
+  stats?: LiveStreamStats;
+  /** Queue size (batches) at which the stream reader waits for the consumer. */
+  highWater?: number;
+}
+
+/** An async queue with a high-water mark: producers await space, the consumer awaits items. */
+class Channel<T> {
+  private items: T[] = [];
+  private waiting: (() => void)[] = [];
+  private spaceWaiters: (() => void)[] = [];
+  private closed = false;
+  private failure: unknown = null;
+  constructor(private readonly highWater: number) {}
+  async push(item: T) {
+    while (this.items.length >= this.highWater && !this.closed) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    this.items.push(item);
+    this.waiting.shift()?.();
+  }
+  close(failure?: unknown) {
+    if (failure !== undefined && this.failure === null) this.failure = failure;
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w();
+    for (const w of this.spaceWaiters.splice(0)) w();
+  }
+  async *drain(): AsyncGenerator<T> {
+    for (;;) {
+      if (this.items.length) {
+        yield this.items.shift()!;
+        this.spaceWaiters.shift()?.();
+        continue;
+      }
+      if (this.closed) {
+        if (this.failure !== null) throw this.failure;
+        return;
+      }
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+}
+
+export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Post[]> {
+  const clock = o.clock ?? Date.now;
+  const log = o.log ?? (() => {});
+  const stats = o.stats ?? newLiveStreamStats();
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  const out = new Channel<Post[]>(o.highWater ?? 1000);
+  let gapChain: Promise<void> = Promise.resolve();
+
+  // Gaps are filled one after another (they share the search state file), off the stream's path.
+  const fill = (window: TimeWindow, sinceId: string | undefined) => {
+    if (!o.fillGap) return;
+    stats.gapsOpened++;
+    gapChain = gapChain.then(async () => {
+      if (inner.signal.aborted) return;
+      log({ level: "info", msg: "filling stream gap", from: isoSecond(window.start), to: isoSecond(window.end), sinceId });
+      let delivered = 0;
+      for await (const batch of o.fillGap!(window, sinceId, inner.signal)) {
+        if (inner.signal.aborted) return;
+        delivered += batch.length;
+        await out.push(batch);
+      }
+      stats.gapsFilled++;
+      stats.gapPostsDelivered += delivered;
+      log({ level: "info", msg: "stream gap filled", from: isoSecond(window.start), to: isoSecond(window.end), delivered });
+    });
+    gapChain.catch((err) => {
+      if (err instanceof BudgetExceededError) inner.abort();
+      out.close(err);
+    });
+  };
+
+  const pump = (async () => {
+    let last: { at: string; id: string } | null = null;
+    let gapOpen = false;
+    for await (const e of superviseStream({ connect: (s) => o.client.connectStream(s), signal: inner.signal, clock, sleep: o.sleep, stallMs: o.stallMs })) {
+      switch (e.type) {
+        case "connected":
+          stats.connections++;
+          log({ level: "info", msg: "stream connected", connection: e.connection });
+          break;
+        case "keep-alive":
+          stats.keepAlives++;
+          stats.lastKeepAliveAt = e.at;
+          break;
+        case "stream-error":
+          log({ level: "warn", msg: "stream error message", detail: e.detail });
+          break;
+        case "bad-line":
+          stats.badLines++;
+          if (e.reason === "truncated") stats.truncatedLines++;
+          log({ level: "warn", msg: "stream line skipped", reason: e.reason, where: e.where, detail: e.detail });
+          break;
+        case "disconnected":
+          stats.reconnects++;
+          stats.lastDisconnect = `${e.failure.kind}${e.failure.kind === "http" ? ` ${e.failure.status}` : ""}`;
+          log({ level: "warn", msg: "stream disconnected", failure: e.failure, reconnectInMs: e.delayMs });
+          if (last) gapOpen = true;
+          break;
+        case "line": {
+          stats.lastDataAt = e.at;
+          stats.postsRead++;
+          o.budget?.record(1);
+          let post: Post;
+          try {
+            post = postFromStreamLine(e.line, "stream", new Date(clock()));
+          } catch (err) {
+            if (!(err instanceof PostNormalisationError)) throw err;
+            stats.badLines++;
+            log({ level: "warn", msg: "stream post skipped", where: err.path, reason: err.message });
+            break;
+          }
+          if (gapOpen && last) {
+            fill(gapWindow(last.at, post.created_at), last.id);
+            gapOpen = false;
+          }
+          if (!last || post.created_at >= last.at) last = { at: post.created_at, id: post.id };
+          await out.push([post]);
+          if (o.budget) o.budget.assertAvailable();
+          break;
+        }
+      }
+    }
+  })();
+  pump.then(
+    () => gapChain.then(() => out.close(), (err) => out.close(err)),
+    (err) => {
+      inner.abort();
+      out.close(err);
+    },
+  );
+  try {
+    yield* out.drain();
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+    inner.abort();
+    out.close();
+    await pump.catch(() => {});
+    await gapChain.catch(() => {});
+  }
+}
