@@ -1,0 +1,150 @@
+/**
+ * Alarms on a KMS-encrypted SNS topic: Firehose throttling, failed deliveries, stale data, scorer
+ * errors, and the collector heartbeat (nothing arriving at the stream for N minutes). Thresholds
+ * come from the stack config.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { InfraConfig } from "../config.ts";
+import type { Tags } from "../core/tags.ts";
+
+export interface AlarmsArgs {
+  alarms: InfraConfig["alarms"];
+  keyArn: pulumi.Input<string>;
+  streamName: pulumi.Input<string>;
+  functionName: pulumi.Input<string>;
+  tags: Tags;
+}
+
+/** One alarm's shape, as plain data (see `alarmSpecs`). */
+export interface AlarmSpec {
+  id: string;
+  description: string;
+  namespace: "AWS/Firehose" | "AWS/Lambda";
+  metricName: string;
+  statistic: "Sum" | "Minimum" | "Maximum" | "Average";
+  comparisonOperator: "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "GreaterThanThreshold";
+  threshold: number;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  treatMissingData: "breaching" | "notBreaching";
+  dimension: "DeliveryStreamName" | "FunctionName";
+}
+
+export function alarmSpecs(a: InfraConfig["alarms"]): AlarmSpec[] {
+  const firehose = { namespace: "AWS/Firehose", dimension: "DeliveryStreamName" } as const;
+  return [
+    {
+      ...firehose,
+      id: "throttled",
+      description: "Firehose is throttling the collector's PutRecordBatch calls",
+      metricName: "ThrottledRecords",
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: a.throttledRecordsThreshold,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    },
+    {
+      ...firehose,
+      id: "iceberg-delivery-failed",
+      description: "Records are failing to reach the Iceberg table",
+      metricName: "DeliveryToIceberg.Success",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      treatMissingData: "notBreaching",
+    },
+    {
+      ...firehose,
+      id: "backup-delivery-failed",
+      description: "Raw backups are failing to reach S3",
+      metricName: "BackupToS3.Success",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      treatMissingData: "notBreaching",
+    },
+    {
+      ...firehose,
+      id: "data-freshness",
+      description: "The oldest record in Firehose has waited too long for delivery to Iceberg",
+      metricName: "DeliveryToIceberg.DataFreshness",
+      statistic: "Maximum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: a.dataFreshnessSeconds,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    },
+    {
+      ...firehose,
+      id: "collector-heartbeat",
+      description: `No records reached the stream for ${a.heartbeatMinutes} minutes: the collector is down or stuck`,
+      metricName: "IncomingRecords",
+      statistic: "Sum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      periodSeconds: 60,
+      evaluationPeriods: a.heartbeatMinutes,
+      treatMissingData: "breaching",
+    },
+    {
+      namespace: "AWS/Lambda",
+      dimension: "FunctionName",
+      id: "scorer-errors",
+      description: "The scorer Lambda is failing invocations (Firehose will retry, then write errors/)",
+      metricName: "Errors",
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: a.lambdaErrorsThreshold,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+    },
+  ];
+}
+
+export class Alarms extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic;
+  readonly alarms: Record<string, aws.cloudwatch.MetricAlarm> = {};
+
+  constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("defi-sentiment:alarms:Alarms", name, {}, opts);
+    const parent = { parent: this };
+
+    this.topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: args.keyArn, tags: args.tags }, parent);
+    if (args.alarms.email !== undefined) {
+      new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.alarms.email }, parent);
+    }
+
+    for (const s of alarmSpecs(args.alarms)) {
+      const dimensionValue = s.dimension === "FunctionName" ? args.functionName : args.streamName;
+      this.alarms[s.id] = new aws.cloudwatch.MetricAlarm(
+        `${name}-${s.id}`,
+        {
+          alarmDescription: s.description,
+          namespace: s.namespace,
+          metricName: s.metricName,
+          dimensions: { [s.dimension]: dimensionValue },
+          statistic: s.statistic,
+          comparisonOperator: s.comparisonOperator,
+          threshold: s.threshold,
+          period: s.periodSeconds,
+          evaluationPeriods: s.evaluationPeriods,
+          treatMissingData: s.treatMissingData,
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+          tags: args.tags,
+        },
+        parent,
+      );
+    }
+    this.registerOutputs({ topicArn: this.topic.arn });
+  }
+}
