@@ -1,21 +1,231 @@
 /**
- * Sentiment of one text: a label and a score in [-1, 1]. First version: a small lexicon.
+ * Sentiment of one text: a label and a score in [-1, 1], by lexicon and rules (see README):
+ * phrases before words, negation scope, intensifiers/diminishers, all-caps, contrast, questions,
+ * exclamation, emoji/emoticons, signed percentages, elongated words.
  */
 import type { SentimentLabel } from "@defi-sentiment/shared";
-
-const WORDS: Record<string, number> = {
-  good: 2, great: 3, bullish: 3, moon: 3, pump: 2, love: 3, win: 2, gain: 2, gains: 2, up: 1,
-  bad: -2, bearish: -3, rekt: -3, rug: -3, dump: -2, hack: -3, hacked: -3, exploit: -3, scam: -3, loss: -2, down: -1,
-};
+import { CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGATORS } from "./domain-lexicon.ts";
+import { EMOJI_VALENCE, EMOTICON_VALENCE } from "./emoji-lexicon.ts";
+import { buildSentimentLexicon } from "./sentiment-lexicon.ts";
 
 export interface TextSentiment {
   label: SentimentLabel;
   score: number;
 }
 
-export function scoreText(text: string): TextSentiment {
+const LEXICON = buildSentimentLexicon();
+
+const EMOTICON_SOURCE = Object.keys(EMOTICON_VALENCE)
+  .sort((a, b) => b.length - a.length)
+  .map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+  .join("|");
+
+// One pass; group order = token kind.
+const TOKEN = new RegExp(
+  [
+    "(https?:\\/\\/\\S+|www\\.\\S+)", // 1 url
+    "(\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?)", // 2 cashtag
+    "(@\\w+)", // 3 mention
+    "#(\\w+)", // 4 hashtag
+    "([+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%)", // 5 signed percentage
+    `((?<![\\p{L}\\p{N}])(?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}]))`, // 6 emoticon
+    "(\\p{L}[\\p{L}\\p{M}'’]*)", // 7 word
+    "(\\p{Extended_Pictographic})", // 8 emoji
+    "([!?]+|[.;:,]+)", // 9 punctuation
+  ].join("|"),
+  "giu",
+);
+
+const NEGATION_SCOPE = 3;
+const CAPS_BOOST = 1.4;
+const CONTRAST_BEFORE = 0.5;
+const CONTRAST_AFTER = 1.5;
+const QUESTION_DAMP = 0.55;
+/** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
+const CRYPTO_LEAN = 0.5;
+/** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
+export const NEUTRAL_BAND = 0.05;
+
+function lookup(word: string): number | undefined {
+  const v = LEXICON.words.get(word);
+  if (v !== undefined) return v;
+  if (/(.)\1\1/.test(word)) {
+    const two = word.replace(/(.)\1{2,}/g, "$1$1");
+    const one = word.replace(/(.)\1{2,}/g, "$1");
+    return LEXICON.words.get(two) ?? LEXICON.words.get(one);
+  }
+  return undefined;
+}
+
+interface Token {
+  kind: "word" | "valence" | "punct" | "other";
+  text: string;
+  raw: string;
+  valence?: number;
+}
+
+const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
+const ENTITY_CHAR: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+
+/** Crypto tickers whose cashtag alone marks crypto talk (StockTwits marks crypto as `$XXX.X`). */
+const CRYPTO_TICKERS = new Set([
+  "BTC", "ETH", "SOL", "DOGE", "SHIB", "XRP", "ADA", "AVAX", "DOT", "LINK", "MATIC", "POL", "ARB", "OP", "UNI", "AAVE",
+  "CRV", "LDO", "MKR", "SKY", "COMP", "PENDLE", "EIGEN", "GMX", "DYDX", "JUP", "RAY", "MORPHO", "ENA", "USDE", "USDT",
+  "USDC", "DAI", "BNB", "TRX", "TON", "SUI", "APT", "PEPE", "BONK", "WIF", "LTC", "ATOM", "NEAR", "FTM", "INJ", "TIA",
+  "SEI", "STX", "RUNE", "SNX", "CVX", "BAL", "SUSHI", "YFI", "1INCH", "APE", "MANA", "SAND", "HYPE", "ONDO", "ETHFI",
+]);
+
+function tokenize(input: string): { tokens: Token[]; cashtags: number; words: number; crypto: boolean } {
+  const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
+  const tokens: Token[] = [];
+  let cashtags = 0;
+  let words = 0;
+  let crypto = false;
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] || m[3]) continue;
+    if (m[2]) {
+      cashtags++;
+      if (!crypto) {
+        const tag = m[2].slice(1).toUpperCase();
+        crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
+      }
+      tokens.push({ kind: "other", text: m[2], raw: m[2] });
+    } else if (m[4]) {
+      tokens.push({ kind: "word", text: m[4].toLowerCase(), raw: m[4] });
+    } else if (m[5]) {
+      const sign = m[5].startsWith("+") ? 1 : -1;
+      tokens.push({ kind: "valence", text: m[5], raw: m[5], valence: 1.5 * sign });
+    } else if (m[6]) {
+      tokens.push({ kind: "valence", text: m[6], raw: m[6], valence: EMOTICON_VALENCE[m[6].toLowerCase()] ?? 0 });
+    } else if (m[7]) {
+      words++;
+      const w = m[7].toLowerCase().replace(/’/g, "'");
+      if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
+      tokens.push({ kind: "word", text: w, raw: m[7] });
+    } else if (m[8]) {
+      const v = EMOJI_VALENCE[m[8]];
+      if (v !== undefined) tokens.push({ kind: "valence", text: m[8], raw: m[8], valence: v });
+    } else if (m[9]) {
+      tokens.push({ kind: "punct", text: m[9], raw: m[9] });
+    }
+  }
+  return { tokens, cashtags, words, crypto };
+}
+
+function isShouting(raw: string): boolean {
+  return raw.length >= 3 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+}
+
+/** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
+export function rawValence(text: string): number {
+  const { tokens, words, crypto } = tokenize(text);
+  if (tokens.length === 0) return 0;
+  const counterpartyAt: number[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind === "word" && COUNTERPARTIES.has(t.text)) counterpartyAt.push(i);
+  });
+  let capsWords = 0;
+  for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
+  const mostlyCaps = words > 0 && capsWords / words > 0.6;
+
+  const contributions: number[] = [];
+  let sentenceStart = 0;
+  let negationLeft = 0;
+  let multiplier = 1;
+  let exclamations = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === "punct") {
+      negationLeft = 0;
+      multiplier = 1;
+      if (t.text.includes("?") && !t.text.includes("!")) {
+        for (let k = sentenceStart; k < contributions.length; k++) contributions[k]! *= QUESTION_DAMP;
+      }
+      if (t.text.includes("!")) exclamations += t.text.length;
+      if (/[.!?;]/.test(t.text)) sentenceStart = contributions.length;
+      continue;
+    }
+    if (t.kind === "valence") {
+      contributions.push(t.valence!);
+      continue;
+    }
+    if (t.kind !== "word") continue;
+    const w = t.text;
+    if (CONTRASTS.has(w) && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
+      for (let k = 0; k < contributions.length; k++) contributions[k]! *= CONTRAST_BEFORE;
+      contributions.push(0);
+      negationLeft = 0;
+      multiplier = CONTRAST_AFTER;
+      continue;
+    }
+    // phrases first
+    const candidates = LEXICON.phrases.get(w);
+    let valence: number | undefined;
+    let consumed = 1;
+    if (candidates) {
+      for (const c of candidates) {
+        let ok = true;
+        for (let k = 1; k < c.words.length; k++) {
+          const next = tokens[i + k];
+          if (!next || next.kind !== "word" || next.text !== c.words[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          valence = c.valence;
+          consumed = c.words.length;
+          break;
+        }
+      }
+    }
+    if (valence === undefined) {
+      if (NEGATORS.has(w) || w.endsWith("n't")) {
+        negationLeft = NEGATION_SCOPE;
+        continue;
+      }
+      const intensity = INTENSIFIERS[w];
+      if (intensity !== undefined) {
+        multiplier *= intensity;
+        continue;
+      }
+      valence = lookup(w);
+    }
+    if (valence === undefined || valence === 0) {
+      if (negationLeft > 0) negationLeft--;
+      i += consumed - 1;
+      continue;
+    }
+    let v = valence * multiplier;
+    if (!mostlyCaps && isShouting(t.raw)) v *= CAPS_BOOST;
+    if (negationLeft > 0) {
+      v *= v > 0 ? -0.74 : -0.5;
+      negationLeft = 0;
+    }
+    if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3)) v = -v * 0.8;
+    contributions.push(v);
+    multiplier = multiplier > 1.45 ? CONTRAST_AFTER : 1; // contrast weight persists for the clause
+    i += consumed - 1;
+  }
   let sum = 0;
-  for (const w of text.toLowerCase().split(/[^a-z]+/)) sum += WORDS[w] ?? 0;
-  const score = sum / Math.sqrt(sum * sum + 15);
-  return { label: score > 0.05 ? "positive" : score < -0.05 ? "negative" : "neutral", score };
+  for (const c of contributions) sum += c;
+  if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
+  return crypto ? sum + CRYPTO_LEAN : sum;
+}
+
+/** Maps a raw valence sum into (-1, 1), as VADER does. */
+export function normaliseValence(sum: number): number {
+  return sum / Math.sqrt(sum * sum + 15);
+}
+
+export function labelOf(score: number): SentimentLabel {
+  return score >= NEUTRAL_BAND ? "positive" : score <= -NEUTRAL_BAND ? "negative" : "neutral";
+}
+
+/**
+ * @example scoreText("not bullish on $ETH 📉") // { label: "negative", score: -0.6… }
+ */
+export function scoreText(text: string): TextSentiment {
+  const score = normaliseValence(rawValence(text));
+  return { label: labelOf(score), score };
 }

@@ -1,0 +1,62 @@
+/**
+ * The word → valence table the scorer reads: the general AFINN-165 (financial-market-news edition)
+ * list, overridden by our domain vocabulary, with inflections of our words expanded once at
+ * start-up by compromise (never per post).
+ */
+import afinnPackage from "afinn-165-financialmarketnews";
+import nlp from "compromise";
+import { DOMAIN_PHRASES, DOMAIN_WORDS, INTENSIFIERS, NEGATORS } from "./domain-lexicon.ts";
+
+/** General-list words that are neutral in market talk ("shares", "interest", "gross margin"). */
+const NEUTRAL_IN_MARKETS = [
+  "share", "shares", "shared", "interest", "interested", "gross", "united", "demand", "alert", "alerts", "stake",
+  "stakes", "capital", "credit", "fund", "funds", "futures", "question", "questions", "pretty", "like", "likes",
+  "please", "care", "top", "well", "free", "cover", "trade", "trading", "block", "charge", "charges", "reach",
+];
+
+function inflectionsOf(word: string): string[] {
+  if (!/^[a-z]+$/.test(word) || word.length < 3) return [];
+  const doc = nlp(word);
+  const forms: string[] = [];
+  const verb = doc.verbs().conjugate()[0] as Record<string, string> | undefined;
+  if (verb) forms.push(...Object.values(verb).filter((f) => typeof f === "string" && /^[a-z]+$/.test(f)));
+  const plural = doc.nouns().toPlural().text();
+  if (/^[a-z]+$/.test(plural)) forms.push(plural);
+  return forms;
+}
+
+/** Scale of the general list relative to ours (AFINN is -5..5, ours -4..4). */
+const GENERAL_WEIGHT = 0.75;
+
+export interface SentimentLexicon {
+  words: Map<string, number>;
+  /** phrase → valence, keyed by first word for a fast check. */
+  phrases: Map<string, { words: string[]; valence: number }[]>;
+}
+
+export function buildSentimentLexicon(): SentimentLexicon {
+  const words = new Map<string, number>();
+  for (const [w, v] of Object.entries(afinnPackage.afinn165FinancialMarketNews)) {
+    if (!w.includes(" ")) words.set(w, v * GENERAL_WEIGHT);
+  }
+  for (const w of NEUTRAL_IN_MARKETS) words.delete(w);
+  words.set("like", 0.6);
+  words.set("likes", 0.6);
+  for (const n of NEGATORS) words.delete(n);
+  for (const i of Object.keys(INTENSIFIERS)) words.delete(i);
+  const ours = Object.entries(DOMAIN_WORDS).filter(([w]) => !w.endsWith("_"));
+  for (const [w, v] of ours) {
+    for (const form of inflectionsOf(w)) if (!(form in DOMAIN_WORDS)) words.set(form, v);
+  }
+  for (const [w, v] of ours) words.set(w, v);
+  const phrases = new Map<string, { words: string[]; valence: number }[]>();
+  for (const [p, v] of Object.entries(DOMAIN_PHRASES)) {
+    const ws = p.split(" ");
+    if (ws.length < 2) continue;
+    const list = phrases.get(ws[0]!) ?? [];
+    list.push({ words: ws, valence: v });
+    list.sort((a, b) => b.words.length - a.words.length);
+    phrases.set(ws[0]!, list);
+  }
+  return { words, phrases };
+}
