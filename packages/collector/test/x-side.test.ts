@@ -135,3 +135,111 @@ describe("recent search backfill", () => {
     expect(slept[0]!).toBeGreaterThanOrEqual(60_000);
   });
 });
+
+/** An in-test sink: an array of decoded records (what Firehose would have received). */
+function arraySink() {
+  const records: Post[] = [];
+  const sink: RecordSink = {
+    async putRecordBatch(batch) {
+      for (const r of batch) records.push(JSON.parse(Buffer.from(r).toString("utf8")) as Post);
+      return { failed: [] };
+    },
+  };
+  return { sink, records };
+}
+
+describe("stream with gap fill", () => {
+  it("after a mid-sequence disconnect delivers every post exactly once and reads none twice from search", async () => {
+    for (let n = 1; n <= 12; n++) server.timeline.push(xLine(n, at(n)));
+    const line = (n: number) => ({ line: server.timeline[n - 1]! });
+    // Connection 1 sees 1–4 and drops; 5–7 happen while down; connection 2 sees 8–9 and drops; 10 is missed; 3 sees 11–12.
+    server.streamReplies.push({ steps: [line(1), { keepAlive: true }, line(2), line(3), line(4), { destroy: true }] });
+    server.streamReplies.push({ status: 503, body: { title: "Service Unavailable" } });
+    server.streamReplies.push({ steps: [line(8), line(9), { destroy: true }] });
+    server.streamReplies.push({ steps: [line(11), line(12)] });
+
+    const { sink, records } = arraySink();
+    const delivery = await openDelivery({ sink, spoolDir: join(dir, "spool"), deadLetterDir: join(dir, "dead"), maxBatchAgeMs: 10 });
+    const stats = newLiveStreamStats();
+    const ac = new AbortController();
+    const c = client();
+    const queries = [{ query: "(aave) -is:retweet", tags: ["defi-protocols"] }];
+    const slept: number[] = [];
+    for await (const batch of liveStreamSource({
+      client: c,
+      signal: ac.signal,
+      stats,
+      sleep: async (ms) => void slept.push(ms),
+      fillGap: (window, sinceId, signal) => searchBackfill({ client: c, queries, window, sinceId, statePath: join(dir, "search.json"), seen: (id) => delivery.seen(id), signal }),
+    })) {
+      await delivery.accept(batch);
+      if (delivery.stats().received - delivery.stats().duplicates >= 12) ac.abort();
+    }
+    await delivery.drain();
+    await delivery.close();
+
+    const ids = records.map((p) => p.id);
+    expect(ids.slice().sort()).toEqual(server.timeline.map((l) => l.data.id).sort()); // zero missing
+    expect(new Set(ids).size).toBe(ids.length); // zero duplicates
+    expect(new Set(server.searchedIds).size).toBe(server.searchedIds.length); // nothing read twice from search
+    expect(stats).toMatchObject({ reconnects: 3, gapsOpened: 2, gapsFilled: 2, gapPostsDelivered: 4 });
+    expect(slept).toEqual([250, 5_000, 250]);
+    const searches = server.requests.filter((r) => r.path === "/2/tweets/search/recent");
+    expect(searches.map((r) => [r.query.get("start_time"), r.query.get("since_id")])).toEqual([
+      [at(4).replace(/\.\d{3}Z$/, "Z"), server.timeline[3]!.data.id],
+      [at(9).replace(/\.\d{3}Z$/, "Z"), server.timeline[8]!.data.id],
+    ]);
+    expect(records.filter((p) => p.source === "search").map((p) => p.id).sort()).toEqual([5, 6, 7, 10].map((n) => server.timeline[n - 1]!.data.id));
+  });
+});
+
+describe("budget", () => {
+  it("stops the stream at the cap with a clear message, and the counters survive a restart", async () => {
+    for (let n = 1; n <= 8; n++) server.timeline.push(xLine(n, at(n)));
+    server.streamReplies.push({ steps: server.timeline.map((l) => ({ line: l })) });
+    const budgetPath = join(dir, "budget.json");
+    const capped = { ...limits, maxPostsPerMonth: 5 };
+    const meter = openBudgetMeter(budgetPath, capped);
+    const got: Post[] = [];
+    let error: unknown;
+    try {
+      for await (const b of liveStreamSource({ client: client(), budget: meter, sleep: noSleep })) got.push(...b);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect((error as Error).message).toMatch(/X read budget reached for \d{4}-\d{2}: 5 posts read \(\$0\.03\), cap 5 \(X_MAX_POSTS_PER_MONTH=5\)/);
+    expect(got).toHaveLength(5);
+
+    const reopened = openBudgetMeter(budgetPath, capped);
+    expect(reopened.status()).toMatchObject({ postsThisMonth: 5, postsToday: 5, exhausted: true, spendUsd: 0.03 });
+    expect(() => reopened.assertAvailable()).toThrow(BudgetExceededError);
+    const search = searchBackfill({ client: client(), queries: [{ query: "(aave)", tags: [] }], window: { start: Date.parse(at(1)), end: Date.parse(at(8)) }, statePath: join(dir, "s.json"), budget: reopened });
+    await expect(search.next()).rejects.toThrow(BudgetExceededError);
+    expect(server.requests.filter((r) => r.path === "/2/tweets/search/recent")).toHaveLength(0);
+  });
+
+  it("limits a search page to the posts the budget has left", async () => {
+    for (let n = 1; n <= 30; n++) server.timeline.push(xLine(n, at(n)));
+    const meter = openBudgetMeter(join(dir, "budget.json"), { ...limits, maxPostsPerMonth: 25 });
+    const got: Post[] = [];
+    await expect(async () => {
+      for await (const b of searchBackfill({ client: client(), queries: [{ query: "(aave)", tags: [] }], window: { start: Date.parse(at(1)), end: Date.parse(at(30)) + 1000 }, statePath: join(dir, "s.json"), budget: meter, maxResults: 10 }))
+        got.push(...b);
+    }).rejects.toThrow(/only 5 posts left/);
+    expect(got).toHaveLength(20);
+    expect(meter.status().postsThisMonth).toBe(20);
+  });
+});
+
+describe("estimate", () => {
+  it("projects monthly volume and cost of the rule set from recent counts", async () => {
+    const day = (i: number) => new Date(Date.UTC(2026, 10, 17 + i)).toISOString();
+    server.counts = Array.from({ length: 7 }, (_, i) => ({ start: day(i), end: day(i + 1), tweet_count: 1000 }));
+    const e = await estimateRuleSet(client(), [{ query: "(aave)", tags: ["a"] }, { query: "(uni)", tags: ["b"] }], { ...limits, maxUsdPerMonth: 500 });
+    expect(e).toMatchObject({ days: 7, postsInWindow: 14_000, postsPerDay: 2000, postsPerMonth: 60_000, usdPerMonth: 300, shareOfCap: 0.6 });
+    expect(e.queries).toEqual([{ tags: ["a"], postsInWindow: 7000, postsPerDay: 1000 }, { tags: ["b"], postsInWindow: 7000, postsPerDay: 1000 }]);
+    const calls = server.requests.filter((r) => r.path === "/2/tweets/counts/recent");
+    expect(calls.map((r) => [r.query.get("query"), r.query.get("granularity")])).toEqual([["(aave)", "day"], ["(uni)", "day"]]);
+  });
+});

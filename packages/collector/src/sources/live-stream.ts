@@ -103,15 +103,18 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
   let gapChain: Promise<void> = Promise.resolve();
 
   // Gaps are filled one after another (they share the search state file), off the stream's path.
-  const fill = (window: TimeWindow, sinceId: string | undefined) => {
+  const fill = (window: TimeWindow, sinceId: string | undefined, firstAfterId: string) => {
     if (!o.fillGap) return;
     stats.gapsOpened++;
     gapChain = gapChain.then(async () => {
       if (inner.signal.aborted) return;
       log({ level: "info", msg: "filling stream gap", from: isoSecond(window.start), to: isoSecond(window.end), sinceId });
       let delivered = 0;
-      for await (const batch of o.fillGap!(window, sinceId, inner.signal)) {
+      for await (const found of o.fillGap!(window, sinceId, inner.signal)) {
         if (inner.signal.aborted) return;
+        // The first post after reconnect came from the stream (it may not be accepted yet).
+        const batch = found.filter((p) => p.id !== firstAfterId);
+        if (!batch.length) continue;
         delivered += batch.length;
         await out.push(batch);
       }
@@ -166,7 +169,7 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
             break;
           }
           if (gapOpen && last) {
-            fill(gapWindow(last.at, post.created_at), last.id);
+            fill(gapWindow(last.at, post.created_at), last.id, post.id);
             gapOpen = false;
           }
           if (!last || post.created_at >= last.at) last = { at: post.created_at, id: post.id };
