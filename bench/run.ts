@@ -14,6 +14,7 @@ const BENCHES: Record<string, string[]> = {
   "collector-throughput": ["packages/collector/bench/throughput.ts"],
   "local-pipeline": ["packages/local/bench/pipeline.ts", "--count", "100000"],
   "end-to-end": ["bench/end-to-end.ts"],
+  "query-scale": ["bench/query-scale.ts"],
   "dashboard-first-render": ["packages/dashboard/bench/first-render.ts"],
 };
 
