@@ -1,0 +1,79 @@
+/**
+ * Runs the real entry point (src/index.ts) the way `pulumi up -s prod` would: stack config from
+ * the committed Pulumi.prod.yaml through pulumi.Config, the token as a secret config value.
+ */
+import { beforeAll, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, TEST_BUNDLES, installMocks, ofType, one, promiseOf, settle, stackConfig } from "./pulumi-harness.ts";
+import { TEST_TOKEN } from "./build-stack.ts";
+
+let program: Record<string, unknown>;
+
+beforeAll(async () => {
+  await installMocks("prod");
+  pulumi.runtime.setAllConfig(
+    {
+      ...stackConfig("prod"),
+      [`${PROJECT}:quicksightPrincipals`]: '["arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts"]',
+      [`${PROJECT}:scorerBundleDir`]: `${TEST_BUNDLES}/scorer`,
+      [`${PROJECT}:collectorBundleDir`]: `${TEST_BUNDLES}/collector`,
+      [`${PROJECT}:xBearerToken`]: TEST_TOKEN,
+    },
+    [`${PROJECT}:xBearerToken`],
+  );
+  program = await import("../src/index.ts");
+  await Promise.all(Object.values(program).filter(pulumi.Output.isInstance).map((o) => promiseOf(o as pulumi.Output<unknown>)));
+  await settle();
+});
+
+it("exports bucket, stream, database, table, workgroup, dashboard URL and token parameter name, never the token", async () => {
+  const values = Object.fromEntries(
+    await Promise.all(Object.entries(program).map(async ([k, v]) => [k, await promiseOf(v as pulumi.Output<unknown>)] as const)),
+  );
+  expect(values).toMatchObject({
+    streamName: "defi-sentiment-prod-posts",
+    databaseName: "defi_sentiment_prod",
+    tableName: "scored_posts",
+    workgroupName: "defi-sentiment-prod",
+    tokenParameterName: "/defi-sentiment-prod/x-bearer-token",
+    dashboardUrl: "https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/defi-sentiment-prod-dashboard",
+  });
+  expect(values.bucketName).toMatch(/lake-bucket/);
+  expect(JSON.stringify(values)).not.toContain(TEST_TOKEN);
+});
+
+it("buffers Firehose deliveries as the prod stack file says", () => {
+  const cfg = stackConfig("prod");
+  const ice = one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs.icebergConfiguration;
+  expect(ice.bufferingInterval).toBe(Number(cfg["defi-sentiment:firehoseBufferingIntervalSeconds"]));
+  expect(ice.bufferingSize).toBe(Number(cfg["defi-sentiment:firehoseBufferingSizeMb"]));
+  expect([ice.bufferingInterval, ice.bufferingSize]).toEqual([300, 128]);
+  expect(one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBe(10);
+  expect(one("aws:ec2/instance:Instance").inputs.instanceType).toBe("t4g.small");
+});
+
+it("builds the QuickSight data source on the workgroup with its own role, and a data set per dashboard view", () => {
+  const ds = one("aws:quicksight/dataSource:DataSource").inputs;
+  expect(ds.type).toBe("ATHENA");
+  expect(ds.parameters.athena.workGroup).toBe("defi-sentiment-prod");
+  expect(ds.parameters.athena.roleArn).toMatch(/^arn:aws:iam::123456789012:role\//);
+  const sets = ofType("aws:quicksight/dataSet:DataSet");
+  expect(sets.map((s) => s.inputs.physicalTableMaps[0].relationalTable.name).sort()).toEqual(
+    ["countries", "influencers_by_engagement", "influencers_by_followers", "influencers_by_posts", "sentiment_daily", "sentiment_share"],
+  );
+  for (const s of sets) {
+    expect(s.inputs.importMode).toBe("DIRECT_QUERY");
+    expect(s.inputs.permissions[0].principal).toBe("arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts");
+  }
+});
+
+it("publishes an analysis and a dashboard whose visuals read the data sets", () => {
+  const dash = one("aws-native:quicksight:Dashboard").inputs;
+  const analysis = one("aws-native:quicksight:Analysis").inputs;
+  expect(dash.awsAccountId).toBe("123456789012");
+  const ids = dash.definition.dataSetIdentifierDeclarations.map((d: any) => d.identifier);
+  expect(ids).toHaveLength(6);
+  expect(dash.definition.dataSetIdentifierDeclarations.every((d: any) => d.dataSetArn.includes(":dataset/defi-sentiment-prod-"))).toBe(true);
+  expect(dash.definition.sheets.map((s: any) => s.sheetId)).toEqual(["sentiment", "influencers", "countries"]);
+  expect(analysis.definition).toEqual(dash.definition);
+});
