@@ -1,0 +1,204 @@
+/**
+ * Runs the collector once: picks the source from flags and environment (and says which and why),
+ * reads it to the end or until aborted (signal or SIGTERM), delivers every post at least once
+ * through the disk-spooled delivery, reports health, and resolves with the figures.
+ *
+ * @example
+ *   const run = await runCollector({ sink, dataDir: "lake/.collector", argv: ["--count", "1000"] });
+ *   // { source: "generator", read: 1000, accepted: 1000, duplicates: 0, delivered: 1000 }
+ */
+import path from "node:path";
+import type { Post, RecordSink } from "@defi-sentiment/shared";
+import { BudgetExceededError } from "./core/budget.ts";
+import { searchQueriesFor } from "./core/rules-plan.ts";
+import { openDelivery, type Delivery } from "./delivery/index.ts";
+import { parseCollectorConfig, type CollectorConfig } from "./config.ts";
+import { startHealthReporter } from "./health/health-reporter.ts";
+import { localHealthWriter, s3HealthWriter, type HealthWriter } from "./health/health-writer.ts";
+import { generatorSource } from "./sources/generator.ts";
+import { liveStreamSource, newLiveStreamStats, type LiveStreamStats } from "./sources/live-stream.ts";
+import { newReplayStats, replaySource } from "./sources/replay.ts";
+import { newSearchStats, searchBackfill } from "./sources/search-backfill.ts";
+import { resolveBearerToken } from "./x/bearer-token.ts";
+import { openBudgetMeter, type BudgetMeter } from "./x/budget-meter.ts";
+import { RuleSyncError, syncRules } from "./x/rules-sync.ts";
+import { createXClient, type XClient } from "./x/x-client.ts";
+
+export interface CollectorRun {
+  source: "generator" | "replay" | "stream" | "search";
+  read: number;
+  accepted: number;
+  duplicates: number;
+  delivered: number;
+}
+
+export interface RunCollectorOptions {
+  sink: RecordSink;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  argv?: string[];
+  signal?: AbortSignal;
+  onProgress?: (s: { read: number; delivered: number; spooled: number }) => void;
+  log?: (e: Record<string, unknown>) => void;
+  /** Test seams: the X client and clocks (default: built from config, real time). */
+  xClient?: XClient;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** State files under the data dir. */
+export const dataFiles = (dataDir: string) => ({
+  spool: path.join(dataDir, "spool"),
+  deadLetter: path.join(dataDir, "dead-letter"),
+  budget: path.join(dataDir, "x-budget.json"),
+  search: path.join(dataDir, "x-search-state.json"),
+});
+
+export async function runCollector(options: RunCollectorOptions): Promise<CollectorRun> {
+  const log = options.log ?? (() => {});
+  const config = parseCollectorConfig(options.argv ?? [], options.env ?? process.env, { dataDir: options.dataDir });
+  const files = dataFiles(config.dataDir);
+  log({ level: "info", event: "source", source: config.source, reason: config.sourceReason, dataDir: config.dataDir });
+
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) abort.abort();
+  const onSigterm = () => {
+    log({ level: "info", msg: "SIGTERM: stopping reads, draining delivery" });
+    abort.abort();
+  };
+  process.once("SIGTERM", onSigterm);
+
+  const delivery = await openDelivery({ sink: options.sink, spoolDir: files.spool, deadLetterDir: files.deadLetter, log });
+  const streamStats = newLiveStreamStats();
+  let budget: BudgetMeter | null = null;
+  const run: CollectorRun = { source: config.source, read: 0, accepted: 0, duplicates: 0, delivered: 0 };
+  const health = startHealthReporter({
+    snapshot: () => snapshot(config, delivery, streamStats, budget),
+    writers: await healthWriters(config, log),
+    intervalMs: config.healthIntervalMs,
+    log,
+  });
+
+  try {
+    const batches = await openSource(config, { delivery, streamStats, signal: abort.signal, log, options, setBudget: (b) => (budget = b) });
+    try {
+      for await (const batch of batches) {
+        run.read += batch.length;
+        const r = await delivery.accept(batch);
+        run.accepted += r.accepted;
+        run.duplicates += r.duplicates;
+        const s = delivery.stats();
+        options.onProgress?.({ read: run.read, delivered: s.delivered, spooled: s.spooled });
+        if (abort.signal.aborted) break;
+      }
+    } catch (err) {
+      if (!(err instanceof BudgetExceededError)) throw err;
+      log({ level: "error", event: "budget-exhausted", msg: err.message });
+    }
+    if (!abort.signal.aborted) await delivery.drain();
+    run.delivered = delivery.stats().delivered;
+    options.onProgress?.({ read: run.read, delivered: run.delivered, spooled: delivery.stats().spooled });
+    return run;
+  } finally {
+    await delivery.close();
+    await health.report().catch(() => {});
+    await health.stop();
+    process.off("SIGTERM", onSigterm);
+    options.signal?.removeEventListener("abort", onAbort);
+    log({ level: "info", event: "stopped", ...run, delivered: delivery.stats().delivered, spooled: delivery.stats().spooled });
+  }
+}
+
+async function healthWriters(config: CollectorConfig, log: (e: Record<string, unknown>) => void): Promise<HealthWriter[]> {
+  if (config.lakeBucket) {
+    try {
+      return [await s3HealthWriter({ bucket: config.lakeBucket, region: config.firehose.region ?? undefined })];
+    } catch (err) {
+      log({ level: "warn", msg: "S3 health writer unavailable; health goes to logs only", error: (err as Error).message });
+      return [];
+    }
+  }
+  return [localHealthWriter(config.lakeDir)];
+}
+
+function snapshot(config: CollectorConfig, delivery: Delivery, s: LiveStreamStats, budget: BudgetMeter | null) {
+  const d = delivery.stats();
+  const b = budget?.status();
+  return {
+    source: config.source,
+    received: d.received,
+    delivered: d.delivered,
+    duplicates: d.duplicates,
+    resent: d.resent,
+    spooled: d.spooled,
+    dead_lettered: d.deadLettered,
+    in_flight: d.inFlight,
+    sink_errors: d.sinkErrors,
+    last_delivered_at: d.lastDeliveredAt ? new Date(d.lastDeliveredAt).toISOString() : null,
+    reconnects: s.reconnects,
+    last_keep_alive_at: s.lastKeepAliveAt ? new Date(s.lastKeepAliveAt).toISOString() : null,
+    bad_lines: s.badLines,
+    gaps_filled: s.gapsFilled,
+    gap_posts: s.gapPostsDelivered,
+    posts_read_today: b?.postsToday ?? 0,
+    posts_read_month: b?.postsThisMonth ?? 0,
+    spend_usd_month: b?.spendUsd ?? 0,
+    budget_remaining: b?.remaining ?? 0,
+  };
+}
+
+async function openSource(
+  config: CollectorConfig,
+  ctx: {
+    delivery: Delivery;
+    streamStats: LiveStreamStats;
+    signal: AbortSignal;
+    log: (e: Record<string, unknown>) => void;
+    options: RunCollectorOptions;
+    setBudget: (b: BudgetMeter) => void;
+  },
+): Promise<AsyncIterable<Post[]>> {
+  const { signal, log } = ctx;
+  switch (config.source) {
+    case "generator":
+      return generatorSource({ count: config.count, seed: config.seed, signal });
+    case "replay": {
+      const stats = newReplayStats();
+      return (async function* () {
+        yield* replaySource({ paths: config.replayPaths, signal, log, stats });
+        log({ level: stats.badLines ? "warn" : "info", event: "replay-done", files: stats.files, lines: stats.lines, posts: stats.posts, badLines: stats.badLines });
+      })();
+    }
+    case "search":
+    case "stream": {
+      const client = ctx.options.xClient ?? createXClient({ bearerToken: await resolveBearerToken(config.x, config.firehose.region), baseUrl: config.x.baseUrl });
+      const budget = openBudgetMeter(dataFiles(config.dataDir).budget, config.budget);
+      ctx.setBudget(budget);
+      budget.assertAvailable();
+      const queries = searchQueriesFor(config.rules, config.x.searchQueryMaxLength);
+      const statePath = dataFiles(config.dataDir).search;
+      const seen = (id: string) => ctx.delivery.seen(id);
+      if (config.source === "search") {
+        const stats = newSearchStats();
+        return (async function* () {
+          yield* searchBackfill({ client, queries, window: { start: config.since!, end: Date.now() }, statePath, budget, seen, signal, log, stats, sleep: ctx.options.sleep });
+          log({ level: "info", event: "backfill-done", ...stats });
+        })();
+      }
+      const report = await syncRules(client, config.rules);
+      log({ level: "info", event: "rules-synced", kept: report.plan.keep.length, added: report.added.length, deleted: report.deleted });
+      if (report.invalid > 0) throw new RuleSyncError(report);
+      return liveStreamSource({
+        client,
+        signal,
+        budget,
+        stallMs: config.x.stallMs,
+        sleep: ctx.options.sleep,
+        stats: ctx.streamStats,
+        log,
+        fillGap: (window, sinceId, s) => searchBackfill({ client, queries, window, sinceId, statePath, budget, seen, signal: s, log, sleep: ctx.options.sleep }),
+      });
+    }
+  }
+}
