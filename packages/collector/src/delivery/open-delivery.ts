@@ -84,6 +84,8 @@ class SpoolDelivery implements Delivery {
   private wake: (() => void) | null = null;
   private pendingWake = false;
   private closing = false;
+  /** Set as soon as close() is called: new accepts are refused from then on. */
+  private refusing = false;
   private closePromise: Promise<void> | null = null;
   private loop: Promise<void> = Promise.resolve();
   private readonly recoverUntil: SpoolPosition;
@@ -112,10 +114,23 @@ class SpoolDelivery implements Delivery {
   }
 
   start(): void {
-    this.loop = this.run().catch((err: unknown) => {
-      this.log({ event: "delivery-stopped", error: String(err) });
-      for (const w of this.drainWaiters.splice(0)) w.reject(err as Error);
-    });
+    this.loop = this.supervise();
+  }
+
+  /** Keeps the sender running: an unexpected error (disk full on ack, say) is logged and retried from the ack cursor. */
+  private async supervise(): Promise<void> {
+    let failures = 0;
+    while (!this.closing) {
+      try {
+        await this.run();
+        return;
+      } catch (err) {
+        failures++;
+        this.counters.inFlight = 0;
+        this.log({ event: "sender-error", error: (err as Error)?.name ?? "Error", message: String((err as Error)?.message ?? err), failures });
+        await this.backoff(backoffDelay(failures, this.random, this.policy));
+      }
+    }
   }
 
   private log(event: Record<string, unknown>): void {
@@ -163,7 +178,7 @@ class SpoolDelivery implements Delivery {
   }
 
   accept(posts: Post[]): Promise<{ accepted: number; duplicates: number }> {
-    if (this.closing) return Promise.reject(new DeliveryClosedError("accept", this.spool.backlog));
+    if (this.refusing) return Promise.reject(new DeliveryClosedError("accept", this.spool.backlog));
     const run = this.acceptChain.then(() => this.acceptNow(posts));
     this.acceptChain = run.catch(() => undefined);
     return run;
@@ -265,7 +280,7 @@ class SpoolDelivery implements Delivery {
         await this.waitForWork();
         continue;
       }
-      const full = this.spool.hasDataAfter(batch.end);
+      const full = this.spool.hasDataAfter(batch.end) || batch.records.length >= this.limits.maxRecordsPerBatch;
       const age = this.clock() - batch.startedAt;
       if (!full && !this.flushRequested() && age < this.maxBatchAgeMs) {
         await this.waitForWork(this.maxBatchAgeMs - age);
@@ -334,6 +349,7 @@ class SpoolDelivery implements Delivery {
 
   close(): Promise<void> {
     this.closePromise ??= (async () => {
+      this.refusing = true;
       await this.acceptChain;
       this.closing = true;
       this.signalClosed();
