@@ -14,7 +14,7 @@ import path from "node:path";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
 import { AnswerCache, askFiltered } from "./dashboard-answers.ts";
-import { FilterParameterError, parseViewFilter } from "./core/view-filter.ts";
+import { FilterParameterError, parseViewFilter, viewFilterKey } from "./core/view-filter.ts";
 import { summarizeHealth, NO_HEALTH } from "./core/health-summary.ts";
 import { readHealthRecords } from "./adapters/health-records.ts";
 import {
@@ -27,7 +27,7 @@ import {
   requiredToken,
   tokensEqual,
 } from "./core/access.ts";
-import { loadStaticAssets, type StaticAsset } from "./static-assets.ts";
+import { loadStaticAssets, pageWithPreload, type StaticAsset } from "./static-assets.ts";
 import { watchTable, type TableSignature, type TableWatcher } from "./table-watcher.ts";
 
 export interface DashboardOptions {
@@ -143,7 +143,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (error instanceof FilterParameterError) return sendJson(res, 400, { error: error.message });
       throw error;
     }
-    const asset = assets.get(url.pathname === "/" ? "/index.html" : url.pathname);
+    if (url.pathname === "/" || url.pathname === "/index.html") {
+      const page = assets.get("/index.html")!;
+      let preload = "/api/answers?";
+      try {
+        preload += viewFilterKey({ ...parseViewFilter(url.searchParams), author: undefined });
+      } catch {
+        preload = ""; // the page will show the filter error itself
+      }
+      return sendAsset(req, res, preload ? { ...page, body: pageWithPreload(page, preload) } : page);
+    }
+    const asset = assets.get(url.pathname);
     if (!asset) return sendJson(res, 404, { error: `no such page: ${url.pathname}` });
     sendAsset(req, res, asset);
   }

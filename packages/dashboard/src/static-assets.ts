@@ -1,6 +1,7 @@
 /**
  * The page's files, read once at start: our HTML/CSS/JS from `web/` and the echarts bundle from
- * node_modules (served locally: the page never fetches anything from elsewhere).
+ * node_modules (served locally: the page never fetches anything from elsewhere). The "common"
+ * build has every chart and component the page uses and is a third smaller to parse.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,7 +31,13 @@ export function loadStaticAssets(): Map<string, StaticAsset> {
   const assets = new Map<string, StaticAsset>();
   for (const [route, type] of Object.entries(OWN))
     assets.set(route, { body: readFileSync(fileURLToPath(new URL(`.${route}`, WEB))), type, immutable: false });
-  const echarts = readFileSync(createRequire(import.meta.url).resolve("echarts/dist/echarts.min.js"));
+  const echarts = readFileSync(createRequire(import.meta.url).resolve("echarts/dist/echarts.common.min.js"));
   assets.set(ECHARTS_PATH, { body: echarts, gzipped: gzipSync(echarts, { level: 6 }), type: "text/javascript; charset=utf-8", immutable: true });
   return assets;
+}
+
+/** The page, asking the browser to fetch `answersPath` while the scripts load (the script's fetch then reuses it). */
+export function pageWithPreload(page: StaticAsset, answersPath: string): Buffer {
+  const href = answersPath.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return Buffer.from(page.body.toString("utf8").replace("<!--preload-->", `<link rel="preload" href="${href}" as="fetch" crossorigin="anonymous">`));
 }

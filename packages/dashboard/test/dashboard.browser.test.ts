@@ -41,7 +41,7 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
   const renders = () => page.evaluate(() => (window as any).__dashboard.renders as number);
   const waitRender = (after: number) => page.waitForFunction((n) => (window as any).__dashboard.renders > n, after, { timeout: 15_000 });
   /** Categories and series data of the ECharts instance in `#id`. */
-  const chartData = (id: string) =>
+  const chartData = (id: string): Promise<{ categories: string[]; series: { name: string; data: unknown[] }[] }> =>
     page.evaluate((chartId) => {
       const chart = (window as any).echarts.getInstanceByDom(document.getElementById(chartId));
       const o = chart.getOption();

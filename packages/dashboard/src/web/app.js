@@ -40,7 +40,7 @@ function writeUrl() {
 
 /** @param {string} path @param {URLSearchParams} params */
 async function getJson(path, params) {
-  const res = await fetch(`${path}?${params}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  const res = await fetch(`${path}?${params}`, { credentials: "same-origin" });
   const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
   return body;
@@ -224,11 +224,15 @@ async function loadOnce() {
   try {
     const [data, health] = await Promise.all([getJson("/api/answers", filterParams()), getJson("/api/health", new URLSearchParams())]);
     status.answers = data;
+    performance.mark("dashboard:answers");
     await render(data);
     renderHealth(health);
     $("error").hidden = true;
     status.renders += 1;
-    if (status.firstRenderMs === null) status.firstRenderMs = performance.now();
+    if (status.firstRenderMs === null) {
+      performance.mark("dashboard:drawn");
+      status.firstRenderMs = performance.now();
+    }
     document.body.dataset.renders = String(status.renders);
     $("timing").textContent = `Answers ${data.queryMs ? `computed in ${data.queryMs} ms` : "from cache"}, drawn in ${Math.round(performance.now() - started)} ms.`;
   } catch (e) {
@@ -263,6 +267,7 @@ function connect() {
 }
 setInterval(() => getJson("/api/health", new URLSearchParams()).then(renderHealth).catch(() => {}), 15000);
 
+performance.mark("dashboard:script");
 readUrl();
 connect();
 void load();
