@@ -23,6 +23,7 @@ import { resolveBearerToken } from "./x/bearer-token.ts";
 import { openBudgetMeter, type BudgetMeter } from "./x/budget-meter.ts";
 import { RuleSyncError, syncRules } from "./x/rules-sync.ts";
 import { createXClient, type XClient } from "./x/x-client.ts";
+import { readJsonState, writeJsonState } from "./x/json-state-file.ts";
 
 export interface CollectorRun {
   source: "generator" | "replay" | "stream" | "search";
@@ -51,6 +52,7 @@ export const dataFiles = (dataDir: string) => ({
   deadLetter: path.join(dataDir, "dead-letter"),
   budget: path.join(dataDir, "x-budget.json"),
   search: path.join(dataDir, "x-search-state.json"),
+  stream: path.join(dataDir, "x-stream-state.json"),
 });
 
 export async function runCollector(options: RunCollectorOptions): Promise<CollectorRun> {
@@ -72,6 +74,8 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
   const delivery = await openDelivery({ sink: options.sink, spoolDir: files.spool, deadLetterDir: files.deadLetter, log });
   const streamStats = newLiveStreamStats();
   let budget: BudgetMeter | null = null;
+  const closers: (() => void)[] = [];
+  const afterAccept: ((batch: Post[]) => void)[] = [];
   const run: CollectorRun = { source: config.source, read: 0, accepted: 0, duplicates: 0, delivered: 0 };
   const health = startHealthReporter({
     snapshot: () => snapshot(config, delivery, streamStats, budget),
@@ -81,13 +85,14 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
   });
 
   try {
-    const batches = await openSource(config, { delivery, streamStats, signal: abort.signal, log, options, setBudget: (b) => (budget = b) });
+    const batches = await openSource(config, { delivery, streamStats, signal: abort.signal, log, options, setBudget: (b) => (budget = b), closers, afterAccept });
     try {
       for await (const batch of batches) {
         run.read += batch.length;
         const r = await delivery.accept(batch);
         run.accepted += r.accepted;
         run.duplicates += r.duplicates;
+        for (const f of afterAccept) f(batch);
         const s = delivery.stats();
         options.onProgress?.({ read: run.read, delivered: s.delivered, spooled: s.spooled });
         if (abort.signal.aborted) break;
@@ -101,6 +106,7 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
     options.onProgress?.({ read: run.read, delivered: run.delivered, spooled: delivery.stats().spooled });
     return run;
   } finally {
+    for (const close of closers) close();
     await delivery.close();
     await health.report().catch(() => {});
     await health.stop();
@@ -157,6 +163,8 @@ async function openSource(
     log: (e: Record<string, unknown>) => void;
     options: RunCollectorOptions;
     setBudget: (b: BudgetMeter) => void;
+    closers: (() => void)[];
+    afterAccept: ((batch: Post[]) => void)[];
   },
 ): Promise<AsyncIterable<Post[]>> {
   const { signal, log } = ctx;
@@ -189,8 +197,24 @@ async function openSource(
       const report = await syncRules(client, config.rules);
       log({ level: "info", event: "rules-synced", kept: report.plan.keep.length, added: report.added.length, deleted: report.deleted });
       if (report.invalid > 0) throw new RuleSyncError(report);
+      const streamState = dataFiles(config.dataDir).stream;
+      const resumeFrom = readJsonState<{ at: string; id: string } | null>(streamState, null, (v): v is { at: string; id: string } => typeof (v as { at?: unknown })?.at === "string" && typeof (v as { id?: unknown })?.id === "string");
+      if (resumeFrom) log({ level: "info", msg: "will fill the gap since the previous run's newest post", since: resumeFrom.at });
+      let savedAt = 0;
+      let latest: { at: string; id: string } | null = null;
+      // The newest stream post delivery has accepted; saved throttled and on close. A crash loses at
+      // most 5 s of it, which only widens the next run's first gap search.
+      ctx.afterAccept.push((batch) => {
+        for (const p of batch) if (p.source === "stream" && (!latest || p.created_at >= latest.at)) latest = { at: p.created_at, id: p.id };
+        if (latest && Date.now() - savedAt >= 5_000) {
+          savedAt = Date.now();
+          writeJsonState(streamState, latest);
+        }
+      });
+      ctx.closers.push(() => latest && writeJsonState(streamState, latest));
       return liveStreamSource({
         client,
+        resumeFrom,
         signal,
         budget,
         stallMs: config.x.stallMs,

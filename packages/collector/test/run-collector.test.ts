@@ -109,6 +109,25 @@ describe("runCollector", () => {
       expect(budget.postsThisMonth).toBe(3);
     });
 
+    it("after a restart fills the downtime gap: every post delivered once", async () => {
+      const now = Date.now();
+      for (let n = 1; n <= 8; n++) server.timeline.push(xLine(n, new Date(now - 600_000 + n * 20_000).toISOString()));
+      const line = (n: number) => ({ line: server.timeline[n - 1]! });
+      server.streamReplies.push({ steps: [line(1), line(2), line(3)] });
+      const { sink, records } = arraySink();
+      const env = { X_BEARER_TOKEN: "tok", X_API_BASE_URL: server.base };
+      const first = new AbortController();
+      await runCollector({ sink, dataDir: join(dir, "data"), env, signal: first.signal, onProgress: (s) => s.read >= 3 && first.abort() });
+      server.streamReplies.push({ steps: [line(7), line(8)] });
+      const second = new AbortController();
+      const run = await runCollector({ sink, dataDir: join(dir, "data"), env, signal: second.signal, onProgress: (s) => s.read >= 5 && second.abort() });
+      const ids = records.map((p) => p.id);
+      expect(ids.slice().sort()).toEqual(server.timeline.map((l) => l.data.id).sort());
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(records.filter((p) => p.source === "search").map((p) => p.id)).toEqual([6, 5, 4].map((n) => server.timeline[n - 1]!.data.id));
+      expect(run.source).toBe("stream");
+    });
+
     it("fails with a clear error when X refuses the token", async () => {
       server.streamReplies.push({ status: 403, body: { title: "Forbidden", detail: "client-not-enrolled" } });
       const { sink } = arraySink();

@@ -53,6 +53,11 @@ export interface LiveStreamOptions {
   fillGap?: (window: TimeWindow, sinceId: string | undefined, signal: AbortSignal) => AsyncIterable<Post[]>;
   log?: (e: Record<string, unknown>) => void;
   stats?: LiveStreamStats;
+  /**
+   * The newest post a previous run delivered: the first post after start opens a gap from it, so
+   * downtime between runs is searched like any disconnect.
+   */
+  resumeFrom?: { at: string; id: string } | null;
   /** Queue size (batches) at which the stream reader waits for the consumer. */
   highWater?: number;
 }
@@ -129,8 +134,8 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
   };
 
   const pump = (async () => {
-    let last: { at: string; id: string } | null = null;
-    let gapOpen = false;
+    let last: { at: string; id: string } | null = o.resumeFrom ?? null;
+    let gapOpen = last !== null;
     for await (const e of superviseStream({ connect: (s) => o.client.connectStream(s), signal: inner.signal, clock, sleep: o.sleep, stallMs: o.stallMs })) {
       switch (e.type) {
         case "connected":
