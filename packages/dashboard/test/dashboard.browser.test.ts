@@ -4,12 +4,14 @@
  * arrive while the page is open show without a reload. Writes test-artifacts/dashboard.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { Warehouse, type Row } from "@defi-sentiment/lake";
-import { QUESTIONS, type QuestionKey } from "@defi-sentiment/shared";
+import { QUESTIONS, encodeNdjson, healthPrefix, type QuestionKey } from "@defi-sentiment/shared";
 import { startDashboard, type Dashboard } from "../src/index.ts";
 import { XSS_LOCATION, XSS_TEXT, XSS_USERNAME, hostileRows, syntheticRows } from "./synthetic-rows.ts";
 
@@ -32,6 +34,7 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
   let dash: Dashboard;
   let browser: Browser;
   let page: Page;
+  let lakeDir: string;
   const dialogs: string[] = [];
   const consoleErrors: string[] = [];
   const requests: string[] = [];
@@ -57,7 +60,19 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
     wh = await Warehouse.open(":memory:");
     const rows = syntheticRows(2500, { days: 5 });
     await wh.upsert([...rows, ...hostileRows(rows[0]!)]);
-    dash = await startDashboard({ warehouse: wh, port: 0, pollMs: 250, token: "" });
+    // two collector health records, a minute apart, ending now
+    lakeDir = mkdtempSync(path.join(tmpdir(), "dash-browser-"));
+    const now = Date.now();
+    const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+    mkdirSync(path.join(lakeDir, healthPrefix(at(0))), { recursive: true });
+    writeFileSync(
+      path.join(lakeDir, healthPrefix(at(0)), "health-1.ndjson.gz"),
+      gzipSync(encodeNdjson([
+        { at: at(60_000), received: 1000, delivered: 990, reconnects: 1 },
+        { at: at(0), received: 1130, delivered: 1110, resent: 4, spooled: 12, deadLettered: 2, reconnects: 2, gapsFilled: 1, lastKeepAliveAt: at(15_000), spendUsd: 3.2, budgetUsd: 10 },
+      ])),
+    );
+    dash = await startDashboard({ warehouse: wh, lakeDir, port: 0, pollMs: 250, token: "" });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -79,6 +94,7 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
     await browser?.close();
     await dash?.close();
     wh?.close();
+    if (lakeDir) rmSync(lakeDir, { recursive: true, force: true });
   });
 
   it("shows the headline figures the SQL gives", async () => {
@@ -125,6 +141,16 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
       const ids = await page.$$eval(`#samples ul[data-label="${label}"] li`, (lis) => lis.map((li) => li.getAttribute("data-id")));
       expect(ids, label).toEqual(samples.filter((p) => p.sentiment_label === label).map((p) => p.id));
     }
+  });
+
+  it("shows collection health from the collector's records", async () => {
+    const value = (key: string) => page.getAttribute(`#health [data-key="${key}"]`, "data-value");
+    expect(Number(await value("postsPerMinute"))).toBe(120);
+    expect(Number(await value("reconnects"))).toBe(2);
+    expect(Number(await value("spooled"))).toBe(12);
+    expect(Number(await value("deadLettered"))).toBe(2);
+    expect(await page.textContent('#health [data-key="spend"]')).toContain("$3.20");
+    expect(await page.textContent('#health [data-key="lastKeepAliveAt"]')).toMatch(/1\d s ago/);
   });
 
   it("keeps hostile text inert and shows it literally", async () => {
