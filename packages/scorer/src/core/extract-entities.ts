@@ -1,4 +1,9 @@
+/**
+ * Entities of a post: cashtags, hashtags, mentions, link domains and DeFi protocols. X's own
+ * entity lists are merged with what the text shows (long posts, replays without entities).
+ */
 import type { Post } from "@defi-sentiment/shared";
+import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-protocols.ts";
 
 export interface PostEntities {
   cashtags: string[];
@@ -8,13 +13,81 @@ export interface PostEntities {
   domains: string[];
 }
 
+const byTicker = new Map<string, DefiProtocol>();
+const byHandle = new Map<string, DefiProtocol>();
+const byDomain = new Map<string, DefiProtocol>();
+const bySpelling = new Map<string, DefiProtocol>();
+for (const p of DEFI_PROTOCOLS) {
+  for (const t of p.tickers) byTicker.set(t, p);
+  for (const h of p.handles) byHandle.set(h.toLowerCase(), p);
+  for (const d of p.domains) byDomain.set(d, p);
+  for (const s of p.spellings) bySpelling.set(s, p);
+}
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const SPELLING = new RegExp(
+  `(?<![\\p{L}\\p{N}$#@._-])(${[...bySpelling.keys()].sort((a, b) => b.length - a.length).map(escape).join("|")})(?![\\p{L}\\p{N}])`,
+  "giu",
+);
+const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
+const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
+const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function domainOf(url: string): string | null {
+  try {
+    const host = new URL(url).hostname.toLowerCase().replace(/^www\./, "");
+    return host && host !== "t.co" ? host : null;
+  } catch {
+    return null;
+  }
+}
+
+function protocolOfDomain(host: string): DefiProtocol | undefined {
+  for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
+    const p = byDomain.get(h);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+/**
+ * @example extractEntities(post) // { cashtags: ["ETH"], hashtags: ["DeFi"], mentions: ["aave"], protocols: ["Aave"], domains: ["aave.com"] }
+ */
 export function extractEntities(post: Post): PostEntities {
   const text = post.text;
-  const cashtags = uniq([...post.cashtags, ...[...text.matchAll(/\$([A-Za-z][A-Za-z0-9]{0,9})\b/g)].map((m) => m[1]!)].map((c) => c.toUpperCase()));
-  const hashtags = uniq([...post.hashtags, ...[...text.matchAll(/#(\w+)/g)].map((m) => m[1]!)]);
-  const mentions = uniq([...post.mentions, ...[...text.matchAll(/@(\w{1,15})/g)].map((m) => m[1]!)]);
-  const domains = uniq(post.urls.flatMap((u) => { try { return [new URL(u).hostname.replace(/^www\./, "")]; } catch { return []; } }));
-  return { cashtags, hashtags, mentions, protocols: [], domains };
+  const cashtags = uniq([...post.cashtags, ...Array.from(text.matchAll(CASHTAG), (m) => m[1]!)].map((c) => c.toUpperCase().replace(/\.X$/, "")));
+  const hashtags = uniq([...post.hashtags, ...Array.from(text.matchAll(HASHTAG), (m) => m[1]!)].map((h) => h.replace(/^#/, "")));
+  const mentions = uniq([...post.mentions, ...Array.from(text.matchAll(MENTION), (m) => m[1]!)].map((m) => m.replace(/^@/, "")));
+  const domains = uniq([...post.urls, ...Array.from(text.matchAll(URL_IN_TEXT), (m) => m[0])].flatMap((u) => domainOf(u) ?? []));
+
+  const protocols = new Set<string>();
+  for (const c of cashtags) {
+    const p = byTicker.get(c);
+    if (p) protocols.add(p.name);
+  }
+  for (const m of mentions) {
+    const p = byHandle.get(m.toLowerCase());
+    if (p) protocols.add(p.name);
+  }
+  for (const d of domains) {
+    const p = protocolOfDomain(d);
+    if (p) protocols.add(p.name);
+  }
+  let context: boolean | undefined;
+  for (const m of text.matchAll(SPELLING)) {
+    const written = m[1]!;
+    const p = bySpelling.get(written.toLowerCase());
+    if (!p || protocols.has(p.name)) continue;
+    if (p.ordinaryWords?.includes(written.toLowerCase())) {
+      // an ordinary word counts only capitalised, next to DeFi talk or another protocol/crypto cashtag
+      if (!/^\p{Lu}/u.test(written)) continue;
+      context ??= cashtags.length > 0 || Array.from(text.matchAll(WORD), (w) => w[0].toLowerCase()).some((w) => DEFI_CONTEXT_WORDS.has(w));
+      if (!context) continue;
+    }
+    protocols.add(p.name);
+  }
+  return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
 }
