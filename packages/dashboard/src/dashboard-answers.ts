@@ -52,6 +52,8 @@ export async function computeDashboardAnswers(wh: Warehouse, filter: ViewFilter)
 /** Answers per filter, computed once per table version; concurrent identical requests share one computation. */
 export class AnswerCache {
   private readonly entries = new Map<string, Promise<DashboardAnswers>>();
+  /** How long the latest computation took in DuckDB. */
+  lastComputeMs = 0;
   constructor(
     private readonly wh: Warehouse,
     private readonly maxEntries = 32,
@@ -63,7 +65,7 @@ export class AnswerCache {
     if (hit) return hit.then((a) => ({ ...a, queryMs: 0 }));
     const pending = computeDashboardAnswers(this.wh, filter);
     this.entries.set(key, pending);
-    pending.catch(() => this.entries.delete(key));
+    pending.then((a) => (this.lastComputeMs = a.queryMs), () => this.entries.delete(key));
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return pending;
   }

@@ -88,9 +88,22 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const res of clients) res.write(frame);
   };
-  const changed = (sig: TableSignature) => {
+  // Tell pages at most every 3× the time one page of answers takes, so a big table that changes
+  // every poll does not keep DuckDB busy recomputing for every open page.
+  let lastNotice = 0;
+  let noticeTimer: NodeJS.Timeout | undefined;
+  const notify = () => {
+    clearTimeout(noticeTimer);
+    noticeTimer = undefined;
+    lastNotice = Date.now();
     cache.clear();
-    broadcast("changed", sig);
+    broadcast("changed", watcher?.current() ?? null);
+  };
+  const changed = (_sig?: TableSignature) => {
+    if (noticeTimer) return;
+    const wait = lastNotice + 3 * cache.lastComputeMs - Date.now();
+    if (wait <= 0) notify();
+    else noticeTimer = setTimeout(notify, wait);
   };
 
   let watcher: TableWatcher | undefined;
@@ -181,9 +194,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   return {
     url: `http://${shownHost}:${port}/`,
-    refresh: () => changed(watcher!.current()),
+    refresh: notify,
     async close() {
       watcher?.stop();
+      clearTimeout(noticeTimer);
       for (const res of clients) res.end();
       clients.clear();
       await new Promise<void>((resolve) => {
