@@ -72,8 +72,10 @@ export interface InfraConfig {
     rootVolumeGb: number;
     /** Folder holding the collector's esbuild bundle; default the collector's `dist/collector`. */
     bundleDir: string;
-    /** File inside the bundle that starts the collector; default `main.mjs`. */
+    /** File inside the bundle that starts the collector; default `index.mjs` (the collector's esbuild output). */
     entry: string;
+    /** Arguments after the entry; default `run` (filtered stream with rule sync and gap fill). */
+    command: string;
     /** Single operator address allowed in (a /32), or undefined for no ingress at all. */
     operatorCidr: string | undefined;
     /** TCP port opened to `operatorCidr`; default 22 (EC2 Instance Connect). */
@@ -176,7 +178,8 @@ export function parseInfraConfig(src: ConfigSource): InfraConfig {
       instanceType: str("collectorInstanceType", "t4g.nano"),
       rootVolumeGb: int("collectorRootVolumeGb", 8, 8, 1024),
       bundleDir: dir("collectorBundleDir", DEFAULT_COLLECTOR_BUNDLE_DIR),
-      entry: str("collectorEntry", "main.mjs"),
+      entry: str("collectorEntry", "index.mjs"),
+      command: str("collectorCommand", "run"),
       operatorCidr,
       operatorPort: int("operatorPort", 22, 1, 65535),
     },

@@ -15,9 +15,9 @@ it("refuses to deploy a missing bundle folder, naming it and the build command",
 it("refuses a bundle folder without its entry file", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
   try {
-    expect(() => requireBundle("collector", dir, ["main.mjs"], build)).toThrow(`${path.join(dir, "main.mjs")} does not exist`);
-    fs.writeFileSync(path.join(dir, "main.mjs"), "");
-    expect(requireBundle("collector", dir, ["main.mjs"], build)).toBe(dir);
+    expect(() => requireBundle("collector", dir, ["index.mjs"], build)).toThrow(`${path.join(dir, "index.mjs")} does not exist`);
+    fs.writeFileSync(path.join(dir, "index.mjs"), "");
+    expect(requireBundle("collector", dir, ["index.mjs"], build)).toBe(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -12,5 +12,5 @@ export const TEST_BUNDLES = path.resolve(here, "../.test-bundles");
 export default async function setup(): Promise<void> {
   const common = { bundle: true, platform: "node", format: "esm", target: "node22", logLevel: "silent" } as const;
   await build({ ...common, entryPoints: [path.join(here, "fixtures/scorer-handler.ts")], outfile: path.join(TEST_BUNDLES, "scorer/index.mjs") });
-  await build({ ...common, entryPoints: [path.join(here, "fixtures/collector-main.ts")], outfile: path.join(TEST_BUNDLES, "collector/main.mjs") });
+  await build({ ...common, entryPoints: [path.join(here, "fixtures/collector-main.ts")], outfile: path.join(TEST_BUNDLES, "collector/index.mjs") });
 }

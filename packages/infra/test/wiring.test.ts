@@ -148,7 +148,7 @@ describe("collector host", () => {
     expect(obj.kmsKeyId).toBe(await promiseOf(infra.lake.key.arn));
     const source = await (infra.collector.bundle as any).source;
     const dir = await (await promiseOf(source as any) as any).path;
-    expect(fs.existsSync(`${dir}/main.mjs`)).toBe(true);
+    expect(fs.existsSync(`${dir}/index.mjs`)).toBe(true);
     const userData = one("aws:ec2/instance:Instance").inputs.userData as string;
     const bucket = await promiseOf(infra.lake.bucket.bucket);
     expect(userData).toContain(`FIREHOSE_STREAM_NAME=${P}-posts`);
@@ -157,7 +157,9 @@ describe("collector host", () => {
     expect(userData).toContain(`s3 cp s3://${bucket}/artifacts/collector/collector.zip`);
     expect(userData).toContain("dnf install -y nodejs22");
     expect(userData).toContain("Restart=always");
-    expect(userData).toContain("ExecStart=/usr/bin/node-22 /opt/collector/current/main.mjs");
+    expect(userData).toContain("ExecStart=/usr/bin/node-22 /opt/collector/current/index.mjs run");
+    expect(userData).toContain("COLLECTOR_DATA_DIR=/var/spool/defi-sentiment");
+    expect(userData).toContain("RestartPreventExitStatus=2 3");
   });
 });
 

@@ -144,6 +144,7 @@ export class Collector extends pulumi.ComponentResource {
           bundleKey: COLLECTOR_BUNDLE_KEY,
           bundleVersion: versionId || etag || "unversioned",
           entry: args.collector.entry,
+          command: args.collector.command,
           streamName,
           tokenParameterName,
         }),

@@ -12,8 +12,10 @@ export interface CollectorUserDataArgs {
   bundleKey: string;
   /** S3 version id (or ETag) of the bundle: a new bundle changes the user data and so the host. */
   bundleVersion: string;
-  /** File in the bundle that starts the collector, e.g. `main.mjs`. */
+  /** File in the bundle that starts the collector, e.g. `index.mjs`. */
   entry: string;
+  /** Collector subcommand and options, e.g. `run`. */
+  command: string;
   streamName: string;
   tokenParameterName: string;
 }
@@ -28,7 +30,8 @@ export function collectorEnvironment(a: CollectorUserDataArgs): Record<string, s
     AWS_REGION: a.region,
     X_BEARER_TOKEN_PARAMETER: a.tokenParameterName,
     LAKE_BUCKET: a.bucket,
-    SPOOL_DIR: COLLECTOR_SPOOL_DIR,
+    COLLECTOR_DATA_DIR: COLLECTOR_SPOOL_DIR,
+    COLLECTOR_SINK: "firehose",
     NODE_ENV: "production",
   };
 }
@@ -69,9 +72,11 @@ After=network-online.target
 User=collector
 EnvironmentFile=/etc/defi-sentiment/collector.env
 WorkingDirectory=/opt/collector/current
-ExecStart=/usr/bin/node-22 /opt/collector/current/${plain("entry", a.entry)}
+ExecStart=/usr/bin/node-22 /opt/collector/current/${plain("entry", a.entry)} ${a.command.split(" ").map((w) => plain("command", w)).join(" ")}
 Restart=always
 RestartSec=5
+# 2 = bad configuration, 3 = X read budget exhausted: restarting would not help
+RestartPreventExitStatus=2 3
 TimeoutStopSec=60
 NoNewPrivileges=true
 ProtectSystem=strict
