@@ -71,23 +71,23 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
     }
   });
 
-  // Greedy in order: keep an Ok record only if everything after it can still fail back within budget.
+  // Greedy in order: an Ok record is kept only if every later record can still fail within budget
+  // (with empty data at worst); a failed record keeps its original data when that still fits.
   const envelope = Buffer.byteLength('{"records":[]}');
-  let remainingFallback = attempts.reduce((n, a) => n + sizeOf(a.failed), 0);
+  const minimalOf = (a: (typeof attempts)[number]) => sizeOf({ ...a.failed, data: "" });
+  let minimalRest = attempts.reduce((n, a) => n + minimalOf(a), 0);
   let used = envelope;
   const out: FirehoseTransformationResultRecord[] = [];
   let ok = 0;
   let failed = 0;
   attempts.forEach((a, i) => {
-    const fallback = sizeOf(a.failed);
-    remainingFallback -= fallback;
+    minimalRest -= minimalOf(a);
     let chosen: FirehoseTransformationResultRecord;
-    if (a.ok && used + sizeOf(a.ok) + remainingFallback <= limit) {
+    if (a.ok && used + sizeOf(a.ok) + minimalRest <= limit) {
       chosen = a.ok;
     } else {
-      let reason = a.reason;
-      if (a.ok) reason = `response size limit: ${limit} bytes would be exceeded`;
-      chosen = used + fallback + remainingFallback <= limit ? a.failed : { ...a.failed, data: "" };
+      const reason = a.ok ? `response size limit: ${limit} bytes would be exceeded` : a.reason;
+      chosen = used + sizeOf(a.failed) + minimalRest <= limit ? a.failed : { ...a.failed, data: "" };
       log({ level: "warn", msg: "record failed", invocationId: event?.invocationId, recordId: chosen.recordId, index: i, reason });
     }
     used += sizeOf(chosen);
