@@ -13,6 +13,8 @@ import { chromium } from "playwright-core";
 import { Warehouse } from "@defi-sentiment/lake";
 import { askFiltered, computeDashboardAnswers, DASHBOARD_QUESTIONS, startDashboard } from "../src/index.ts";
 import { syntheticTableSql } from "./synthetic-table-sql.ts";
+// The repo-wide BENCHMARKS.md writer is a root script, not a package: imported by path on purpose.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { machineLine, writeBenchmarkSection } from "../../../bench/benchmarks-file.ts";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" }, runs: { type: "string", default: "5" } } });

@@ -28,7 +28,7 @@ import {
   tokensEqual,
 } from "./core/access.ts";
 import { loadStaticAssets, pageWithPreload, type StaticAsset } from "./static-assets.ts";
-import { watchTable, type TableSignature, type TableWatcher } from "./table-watcher.ts";
+import { watchTable, type TableSignature } from "./table-watcher.ts";
 
 export interface DashboardOptions {
   /** A warehouse opened by the caller (the local app shares its own); the dashboard never closes it. */
@@ -97,7 +97,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     noticeTimer = undefined;
     lastNotice = Date.now();
     cache.clear();
-    broadcast("changed", watcher?.current() ?? null);
+    broadcast("changed", watcher.current() ?? null);
   };
   const changed = (_sig?: TableSignature) => {
     if (noticeTimer) return;
@@ -106,7 +106,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     else noticeTimer = setTimeout(notify, wait);
   };
 
-  let watcher: TableWatcher | undefined;
+  const watcher = await watchTable(warehouse, options.pollMs ?? 2000, changed, (e) => log(`dashboard: watching the table failed: ${String(e)}`));
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`dashboard: ${req.method} ${req.url}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -136,7 +136,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     try {
       switch (url.pathname) {
         case "/api/answers":
-          return sendJson(res, 200, { ...(await cache.get(parseViewFilter(url.searchParams))), table: watcher?.current() });
+          return sendJson(res, 200, { ...(await cache.get(parseViewFilter(url.searchParams))), table: watcher.current() });
         case "/api/posts": {
           const filter = parseViewFilter(url.searchParams);
           if (!filter.author) throw new FilterParameterError("author", "", "required");
@@ -173,7 +173,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   function openEvents(res: ServerResponse): void {
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", Connection: "keep-alive" });
-    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify(watcher?.current() ?? null)}\n\n`);
+    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify(watcher.current() ?? null)}\n\n`);
     clients.add(res);
     const ping = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
     res.on("close", () => {
@@ -182,11 +182,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     });
   }
 
-  watcher = await watchTable(warehouse, options.pollMs ?? 2000, changed, (e) => log(`dashboard: watching the table failed: ${String(e)}`));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8787, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 8787, host, () => resolve());
+    });
+  } catch (error) {
+    watcher.stop();
+    ownWarehouse?.close();
+    throw new DashboardConfigError(`dashboard cannot listen on ${host}:${options.port ?? 8787}: ${(error as Error).message}`, { cause: error });
+  }
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   // Warm the unfiltered answers so the first visit is served from memory.
@@ -196,7 +201,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     url: `http://${shownHost}:${port}/`,
     refresh: notify,
     async close() {
-      watcher?.stop();
+      watcher.stop();
       clearTimeout(noticeTimer);
       for (const res of clients) res.end();
       clients.clear();

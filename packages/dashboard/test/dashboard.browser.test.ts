@@ -97,6 +97,10 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
     if (lakeDir) rmSync(lakeDir, { recursive: true, force: true });
   });
 
+  it("fetches the answers once on load (the preloaded response is reused)", () => {
+    expect(requests.filter((u) => u.includes("/api/answers"))).toHaveLength(1);
+  });
+
   it("shows the headline figures the SQL gives", async () => {
     const [o] = await wh.ask("overview");
     for (const key of ["posts", "positive", "neutral", "negative", "unknown_location", "avg_score"]) expect(Number(await headline(key)), key).toBe(o![key]);

@@ -197,3 +197,10 @@ describe("lakeDir mode", () => {
     await expect(startDashboard({ lakeDir: path.join(lakeDir, "missing"), port: 0 })).rejects.toThrow(/no warehouse at .*warehouse\.duckdb/);
   });
 });
+
+describe("start-up errors", () => {
+  it("says which address is taken when the port is in use", async () => {
+    const port = Number(new URL(dash.url).port);
+    await expect(startDashboard({ warehouse: wh, port, token: "" })).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}.*EADDRINUSE`));
+  });
+});
