@@ -1,0 +1,8 @@
+/**
+ * Data lifecycle, lake side: deleting posts everywhere the local lake holds them, listing the
+ * ids held for a window, and re-scoring history from the raw objects.
+ */
+export * from "./local-deletion-target.ts";
+export * from "./held-post-ids.ts";
+export * from "./rescore-lake.ts";
+export { listLakeObjects, readObjectLines, rewriteObject } from "./lake-files.ts";
