@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe("delivery under per-record failures", () => {
   for (const rate of [0.1, 0.5, 0.9]) {
-    it(`loses nothing at ${rate * 100} % failed records and resends exactly the failed entries`, async () => {
+    it(`loses nothing at ${rate * 100} % failed records and resends exactly the failed entries`, { timeout: 20_000 }, async () => {
       server = await startFirehoseServer({ faults: { recordFailureRate: rate }, random: seededRandom(100 + rate * 10) });
       const dirs = tempDirs(`resend-${rate}`);
       cleanup = dirs.cleanup;

@@ -96,8 +96,7 @@ class SpoolDelivery implements Delivery {
   private readonly maxBatchAgeMs: number;
   private readonly deadLetter: DeadLetterFile;
   private timer: NodeJS.Timeout | null = null;
-  private readonly closed: Promise<void>;
-  private signalClosed!: () => void;
+  private cancelBackoff: (() => void) | null = null;
 
   constructor(
     private readonly options: DeliveryOptions,
@@ -110,7 +109,6 @@ class SpoolDelivery implements Delivery {
     this.maxBatchAgeMs = options.maxBatchAgeMs ?? 1000;
     this.deadLetter = new DeadLetterFile(options.deadLetterDir, this.clock);
     this.recoverUntil = spool.endPosition;
-    this.closed = new Promise((resolve) => (this.signalClosed = resolve));
   }
 
   start(): void {
@@ -162,18 +160,20 @@ class SpoolDelivery implements Delivery {
     });
   }
 
-  /** Backoff sleep that close() cuts short. */
-  private async backoff(ms: number): Promise<void> {
-    if (this.options.sleep) {
-      await Promise.race([this.options.sleep(ms), this.closed]);
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      void this.closed.then(() => {
-        clearTimeout(t);
+  /** Backoff sleep that close() cuts short (one pending sleep at most, nothing accumulates over a long outage). */
+  private backoff(ms: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const finish = () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        if (this.cancelBackoff === finish) this.cancelBackoff = null;
         resolve();
-      });
+      };
+      this.cancelBackoff = finish;
+      if (this.options.sleep) this.options.sleep(ms).then(finish, finish);
+      else timer = setTimeout(finish, ms);
     });
   }
 
@@ -352,7 +352,7 @@ class SpoolDelivery implements Delivery {
       this.refusing = true;
       await this.acceptChain;
       this.closing = true;
-      this.signalClosed();
+      this.cancelBackoff?.();
       this.notify();
       await this.loop;
       if (this.timer) clearTimeout(this.timer);
