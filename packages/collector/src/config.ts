@@ -129,7 +129,7 @@ export function parseCollectorConfig(argv: string[] = [], env: NodeJS.ProcessEnv
 
   const sinkRaw = values.sink ?? env.COLLECTOR_SINK;
   const streamName = env.FIREHOSE_STREAM_NAME?.trim() || null;
-  let sink: SinkKind = sinkRaw ? (sinkRaw as SinkKind) : streamName ? "firehose" : "given";
+  const sink: SinkKind = sinkRaw ? (sinkRaw as SinkKind) : streamName ? "firehose" : "given";
   if (!["firehose", "stdout", "given"].includes(sink)) throw new CollectorConfigError(`${values.sink ? "--sink" : "COLLECTOR_SINK"} must be firehose or stdout, got ${JSON.stringify(sinkRaw)}`);
   if (sink === "firehose" && !streamName) throw new CollectorConfigError("--sink firehose needs FIREHOSE_STREAM_NAME (and AWS_REGION)");
   if (sink === "firehose" && !(env.AWS_REGION || env.AWS_DEFAULT_REGION)) throw new CollectorConfigError("FIREHOSE_STREAM_NAME is set but AWS_REGION is not");

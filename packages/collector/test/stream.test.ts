@@ -153,3 +153,26 @@ describe("filtered stream", () => {
     expect(bad[0]).toMatchObject({ where: "stream connection 1 line 2" });
   });
 });
+
+describe("connect quota", () => {
+  it("never opens more than 50 connections in 15 minutes, however often the stream drops", async () => {
+    for (let i = 0; i < 55; i++) server.streamReplies.push({ steps: [{ destroy: true }] });
+    server.streamReplies.push({ steps: [{ line: xLine(1, "2026-11-24T11:00:00.000Z") }] });
+    const connects: number[] = [];
+    const client = createXClient({ bearerToken: "t", baseUrl: server.base });
+    let now = T0;
+    const ac = new AbortController();
+    for await (const e of superviseStream({
+      connect: (s) => {
+        connects.push(now);
+        return client.connectStream(s);
+      },
+      signal: ac.signal,
+      clock: () => now,
+      sleep: async (ms) => void (now += ms),
+    }))
+      if (e.type === "line") ac.abort();
+    expect(connects).toHaveLength(56);
+    for (let i = 50; i < connects.length; i++) expect(connects[i]! - connects[i - 50]!).toBeGreaterThanOrEqual(15 * 60_000);
+  }, 20_000);
+});

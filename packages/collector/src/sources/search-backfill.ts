@@ -70,7 +70,7 @@ export async function* searchBackfill(o: SearchBackfillOptions): AsyncGenerator<
   const sleep = o.sleep ?? abortableSleep;
   const log = o.log ?? (() => {});
   const stats = o.stats ?? newSearchStats();
-  let state = readJsonState<SearchState>(o.statePath, { version: 1, searched: {}, inProgress: null }, isSearchState);
+  const state = readJsonState<SearchState>(o.statePath, { version: 1, searched: {}, inProgress: null }, isSearchState);
   const save = () => writeJsonState(o.statePath, state);
 
   type Piece = { q: SearchQuery; window: TimeWindow; nextToken?: string; sinceId?: string };
