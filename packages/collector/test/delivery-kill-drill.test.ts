@@ -75,12 +75,15 @@ describe("kill -9 drill", () => {
     let lastAcked = 0;
     const restartsWithBacklog: number[] = [];
     const everAcked = new Set<number>();
+    const linesAfterRun: number[] = [];
+    const persistedLines = () => (existsSync(persistPath) ? readFileSync(persistPath, "utf8").split("\n").filter(Boolean).length : 0);
     for (let k = 0; k < kills; k++) {
       const start = Math.max(0, lastAcked - chunk); // re-offer the last acknowledged chunk: dedupe must drop it
       const res = await runDriver({ url: server.url, ...dirs, start, total, chunk }, 1 + Math.floor(r() * 6), Math.floor(r() * 40));
       if (res.openSpooled > 0) restartsWithBacklog.push(res.openSpooled);
       if (res.acked > lastAcked) lastAcked = res.acked;
       for (let i = 0; i < res.acked; i++) everAcked.add(i);
+      linesAfterRun.push(persistedLines());
       if (!res.killed) break; // finished before the kill landed
     }
     const final = await runDriver({ url: server.url, ...dirs, start: Math.max(0, lastAcked - chunk), total, chunk }, null, 0);
@@ -94,11 +97,25 @@ describe("kill -9 drill", () => {
     // Every acknowledged post (and, after the final run, every post) reached the service.
     for (const i of everAcked) expect(distinct.has(posts[i]!.id)).toBe(true);
     expect(distinct).toEqual(new Set(posts.map((p) => p.id)));
-    // After upsert by id there are zero duplicates; before it, at most one in-flight batch per crash.
+    // After upsert by id there are zero duplicates; before it, at most one in-flight batch per crash:
+    // the copies delivered during each run (after the previous kill) include at most 500 repeats.
     const duplicates = delivered.length - distinct.size;
     expect(duplicates).toBeLessThanOrEqual(kills * 500);
+    const seenBefore = new Set<string>();
+    const repeatsPerRun: number[] = [];
+    let from = 0;
+    for (const to of [...linesAfterRun, delivered.length]) {
+      let repeats = 0;
+      for (const id of delivered.slice(from, to)) {
+        if (seenBefore.has(id)) repeats++;
+        seenBefore.add(id);
+      }
+      repeatsPerRun.push(repeats);
+      from = Math.max(from, to);
+    }
+    expect(Math.max(...repeatsPerRun)).toBeLessThanOrEqual(500);
     expect(restartsWithBacklog.length).toBeGreaterThan(0); // the kills did land with work pending
     expect(server.maxConcurrent).toBe(1);
-    console.log(JSON.stringify({ drill: "kill-9", kills, delivered: delivered.length, distinct: distinct.size, duplicates, restartsWithBacklog }));
+    console.log(JSON.stringify({ drill: "kill-9", kills, delivered: delivered.length, distinct: distinct.size, duplicates, repeatsPerRun, restartsWithBacklog }));
   });
 });
