@@ -59,10 +59,17 @@ export function stdoutSink(write: (s: string) => void = (s) => process.stdout.wr
   };
 }
 
-function sinkFor(config: CollectorConfig): RecordSink {
-  if (config.sink === "firehose")
-    return createFirehoseSink({ deliveryStreamName: config.firehose.streamName!, region: config.firehose.region ?? undefined, endpoint: config.firehose.endpoint ?? undefined });
-  return stdoutSink();
+function sinkFor(config: CollectorConfig, env: NodeJS.ProcessEnv): RecordSink {
+  if (config.sink !== "firehose") return stdoutSink();
+  const { streamName, region, endpoint } = config.firehose;
+  // With an endpoint override (a VPC endpoint, a local server) credentials must be explicit, so the
+  // SDK never walks the default chain to instance metadata.
+  let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  if (endpoint) {
+    if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new CollectorConfigError("FIREHOSE_ENDPOINT is set: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set too");
+    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  }
+  return createFirehoseSink({ deliveryStreamName: streamName!, region: region ?? undefined, endpoint: endpoint ?? undefined, credentials });
 }
 
 const say = (e: Record<string, unknown>) => process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...e }) + "\n");
@@ -105,9 +112,17 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   let budgetExhausted = false;
+  let sink: RecordSink;
+  try {
+    sink = sinkFor(config, env);
+  } catch (err) {
+    if (!(err instanceof CollectorConfigError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
   try {
     const run = await runCollector({
-      sink: sinkFor(config),
+      sink,
       dataDir: config.dataDir,
       argv,
       env,

@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../src/main.ts";
+import { startFirehoseServer } from "./firehose-server.ts";
 import { startXServer, xLine, type XServer } from "./x-server.ts";
 
 const CLI = resolve(import.meta.dirname, "../src/cli.ts");
@@ -30,16 +32,33 @@ afterEach(async () => {
 });
 
 describe("collector CLI", () => {
+  /** Runs main() in this process, capturing what it writes. */
+  async function runMain(argv: string[], env: Record<string, string>) {
+    let out = "";
+    let err = "";
+    const o = vi.spyOn(process.stdout, "write").mockImplementation((c) => ((out += String(c)), true));
+    const e = vi.spyOn(process.stderr, "write").mockImplementation((c) => ((err += String(c)), true));
+    try {
+      return { code: await main(argv, env), out, err };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+  }
+
   it("prints help and exits 0", async () => {
-    const cli = startCli(["--help"], {});
-    expect(await cli.exited).toBe(0);
-    expect(cli.out()).toMatch(/Commands:\n\s+run\s/);
+    const r = await runMain(["--help"], {});
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Commands:\n\s+run\s/);
   });
 
   it("exits 2 naming the variable when configuration is wrong", async () => {
-    const cli = startCli(["run"], {});
-    expect(await cli.exited).toBe(2);
-    expect(cli.err()).toMatch(/X_BEARER_TOKEN/);
+    const r = await runMain(["run"], {});
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/X_BEARER_TOKEN/);
+    const f = await runMain(["generate", "--count", "1", "--data-dir", join(dir, "data")], { FIREHOSE_STREAM_NAME: "s", AWS_REGION: "us-east-1", FIREHOSE_ENDPOINT: "http://127.0.0.1:9" });
+    expect(f.code).toBe(2);
+    expect(f.err).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
   it("on SIGTERM stops reading, delivers what it read, and exits 0 without logging the token", async () => {
@@ -53,5 +72,24 @@ describe("collector CLI", () => {
     expect(posts.map((p) => p.id)).toEqual(["1800000000000000001", "1800000000000000002", "1800000000000000003"]);
     expect(cli.err()).toMatch(/"event":"stopped"/);
     expect(cli.err()).not.toContain("very-secret-token");
+  }, 30_000);
+
+  it("delivers to Firehose when FIREHOSE_STREAM_NAME is set", async () => {
+    const firehose = await startFirehoseServer();
+    try {
+      const cli = startCli(["generate", "--count", "300", "--data-dir", join(dir, "data")], {
+        FIREHOSE_STREAM_NAME: "defi-posts",
+        AWS_REGION: "us-east-1",
+        FIREHOSE_ENDPOINT: firehose.url,
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+      });
+      expect(await cli.exited).toBe(0);
+      const ids = new Set(firehose.accepted.map((r) => (JSON.parse(r.toString("utf8")) as { id: string }).id));
+      expect(ids.size).toBe(300);
+      expect(firehose.calls.every((c) => c.streamName === "defi-posts")).toBe(true);
+    } finally {
+      await firehose.close();
+    }
   }, 30_000);
 });
