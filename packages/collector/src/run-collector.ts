@@ -221,7 +221,7 @@ async function openSource(
         sleep: ctx.options.sleep,
         stats: ctx.streamStats,
         log,
-        fillGap: (window, sinceId, s) => searchBackfill({ client, queries, window, sinceId, statePath, budget, seen, signal: s, log, sleep: ctx.options.sleep }),
+        fillGap: (window, sinceId, s) => searchBackfill({ client, queries, window, sinceId, statePath, budget, seen, signal: s, log, sleep: ctx.options.sleep, waitForRecent: true }),
       });
     }
   }

@@ -243,3 +243,27 @@ describe("estimate", () => {
     expect(calls.map((r) => [r.query.get("query"), r.query.get("granularity")])).toEqual([["(aave)", "day"], ["(uni)", "day"]]);
   });
 });
+
+describe("gap fill of a window that just ended", () => {
+  it("waits until the window's end is 10 s old instead of clipping it", async () => {
+    let now = Date.parse(at(20));
+    for (let n = 1; n <= 20; n++) server.timeline.push(xLine(n, at(n)));
+    const slept: number[] = [];
+    const ids: string[] = [];
+    for await (const b of searchBackfill({
+      client: client(),
+      queries: [{ query: "(aave)", tags: [] }],
+      window: { start: Date.parse(at(15)), end: Date.parse(at(20)) + 1000 },
+      statePath: join(dir, "s.json"),
+      clock: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+      waitForRecent: true,
+    }))
+      ids.push(...b.map((p) => p.id));
+    expect(slept).toEqual([12_000]);
+    expect(ids).toHaveLength(6); // 15..20, the newest included
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { postsFromSearchPage, type Post } from "@defi-sentiment/shared";
 import { BudgetExceededError } from "../core/budget.ts";
-import { clampToRecentSearch, isoSecond, mergeWindows, subtractWindows, type TimeWindow } from "../core/gap-fill.ts";
+import { clampToRecentSearch, isoSecond, mergeWindows, RECENT_SEARCH, subtractWindows, type TimeWindow } from "../core/gap-fill.ts";
 import { abortableSleep } from "../core/stream-supervisor.ts";
 import type { BudgetMeter } from "../x/budget-meter.ts";
 import { readJsonState, writeJsonState } from "../x/json-state-file.ts";
@@ -54,6 +54,11 @@ export interface SearchBackfillOptions {
   stats?: SearchStats;
   /** Retries of one page after 429 / 5xx before giving up (default 5). */
   maxPageRetries?: number;
+  /**
+   * Gap fill: when the window ends less than 10 s ago (recent search's minimum age for end_time),
+   * wait until it can be searched whole instead of clipping its end.
+   */
+  waitForRecent?: boolean;
 }
 
 export function newSearchStats(): SearchStats {
@@ -80,7 +85,14 @@ export async function* searchBackfill(o: SearchBackfillOptions): AsyncGenerator<
     pieces.push({ q: { query: p.query, tags: p.tags }, window: p.window, nextToken: p.nextToken, sinceId: p.sinceId });
     log({ level: "info", msg: "resuming search from checkpoint", window: [isoSecond(p.window.start), isoSecond(p.window.end)] });
   }
+  const ready = o.window.end + RECENT_SEARCH.minAgeMs + 1000;
+  if (o.waitForRecent && ready > clock()) {
+    await sleep(ready - clock(), o.signal);
+    if (o.signal?.aborted) return;
+  }
   const clamped = clampToRecentSearch(o.window, clock());
+  if (clamped && clamped.start > o.window.start)
+    log({ level: "warn", msg: "search window starts before recent search's 7 days; older posts cannot be recovered", from: isoSecond(o.window.start), searchableFrom: isoSecond(clamped.start) });
   if (clamped) {
     for (const q of o.queries) {
       const done = [...(state.searched[q.query] ?? []), ...pieces.filter((p) => p.q.query === q.query).map((p) => p.window)];
