@@ -61,6 +61,21 @@ describe("collector CLI", () => {
     expect(f.err).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
+  it("estimate prints volume and cost from X's counts; rules dry-run shows the diff without changing X", async () => {
+    const day = (i: number) => new Date(Date.UTC(2026, 10, 17 + i)).toISOString();
+    server.counts = Array.from({ length: 7 }, (_, i) => ({ start: day(i), end: day(i + 1), tweet_count: 100 }));
+    const env = { X_BEARER_TOKEN: "tok", X_API_BASE_URL: server.base, X_RULES: "a: aave lang:en\nb: uniswap lang:en" };
+    const e = await runMain(["estimate"], env);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.out)).toMatchObject({ postsPerDay: 100, postsPerMonth: 3000, usdPerMonth: 15 });
+    server.rules.set("1900000000000000099", { tag: "old", value: "stale" });
+    const r = await runMain(["rules", "dry-run"], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ dryRun: true, add: [{ tag: "a" }, { tag: "b" }], delete: [{ id: "1900000000000000099" }] });
+    expect([...server.rules.keys()]).toEqual(["1900000000000000099"]);
+    expect(e.err + r.err).not.toContain('"tok"');
+  });
+
   it("on SIGTERM stops reading, delivers what it read, and exits 0 without logging the token", async () => {
     const now = Date.now();
     server.streamReplies.push({ steps: [1, 2, 3].map((n) => ({ line: xLine(n, new Date(now - 60_000 + n * 1000).toISOString()) })) });
