@@ -77,3 +77,26 @@ describe("DiskSpool", () => {
     await spool.close();
   });
 });
+
+describe("DiskSpool ownership", () => {
+  it("refuses a second open of the same directory until the first is closed", async () => {
+    const dir = tempDir();
+    const first = await DiskSpool.open(dir);
+    await expect(DiskSpool.open(dir)).rejects.toThrow(/already open in this process/);
+    await first.close();
+    const second = await DiskSpool.open(dir);
+    await second.close();
+  });
+
+  it("refuses a directory locked by another live process, and takes over a lock left by a dead one", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const { spawnSync } = await import("node:child_process");
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "spool.lock"), String(process.ppid));
+    await expect(DiskSpool.open(dir)).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(path.join(dir, "spool.lock"), dead);
+    const spool = await DiskSpool.open(dir);
+    await spool.close();
+  });
+});
