@@ -6,30 +6,48 @@ import { QUESTIONS, SCORED_TABLE_NAME, type QuestionKey } from "@defi-sentiment/
 import type { Row, Warehouse } from "@defi-sentiment/lake";
 import { FILTERED_SOURCE, filteredSource, viewFilterKey, type ViewFilter } from "./core/view-filter.ts";
 
-/** The questions behind the page, in the order the API returns them. */
-export const DASHBOARD_QUESTIONS = [
+/** The questions behind the page's charts and headline: answered first, so the charts draw early. */
+export const CHART_QUESTIONS = [
   "overview",
   "sentimentShare",
   "sentimentDaily",
   "sentimentHourly",
-  "influencersByPosts",
-  "influencersByFollowers",
-  "influencersByEngagement",
   "countries",
-  "unresolvedLocations",
   "topCashtags",
   "topHashtags",
   "topProtocols",
+] as const satisfies readonly QuestionKey[];
+
+/** The questions behind the page's lists (influencers, locations, sample posts). */
+export const LIST_QUESTIONS = [
+  "influencersByPosts",
+  "influencersByFollowers",
+  "influencersByEngagement",
+  "unresolvedLocations",
   "samplePosts",
 ] as const satisfies readonly QuestionKey[];
 
+/** Every question behind the page. */
+export const DASHBOARD_QUESTIONS = [...CHART_QUESTIONS, ...LIST_QUESTIONS] as const;
+
 export type DashboardQuestion = (typeof DASHBOARD_QUESTIONS)[number];
+
+/** Which questions one API call answers: `charts`, `lists`, or `all`. */
+export const ANSWER_PARTS = ["all", "charts", "lists"] as const;
+export type AnswerPart = (typeof ANSWER_PARTS)[number];
+const PART_QUESTIONS: Record<AnswerPart, readonly DashboardQuestion[]> = {
+  all: DASHBOARD_QUESTIONS,
+  charts: CHART_QUESTIONS,
+  lists: LIST_QUESTIONS,
+};
 
 export interface DashboardAnswers {
   filter: ViewFilter;
-  /** Rule tags present in the whole table (for the filter menu). */
+  part: AnswerPart;
+  /** Rule tags present in the whole table (for the filter menu); with `all` and `charts`. */
   ruleTags: Row[];
-  answers: Record<DashboardQuestion, Row[]>;
+  /** The part's questions, each answered by its shared SQL over the filtered table. */
+  answers: Partial<Record<DashboardQuestion, Row[]>>;
   /** Milliseconds spent in DuckDB for this answer (0 when served from cache). */
   queryMs: number;
   computedAt: string;
@@ -41,31 +59,41 @@ export async function askFiltered(wh: Warehouse, key: QuestionKey, filter: ViewF
   return wh.query(`${cte}\n${QUESTIONS[key].sql(FILTERED_SOURCE)}`, params);
 }
 
-export async function computeDashboardAnswers(wh: Warehouse, filter: ViewFilter): Promise<DashboardAnswers> {
+export async function computeDashboardAnswers(wh: Warehouse, filter: ViewFilter, part: AnswerPart = "all"): Promise<DashboardAnswers> {
   const started = performance.now();
-  const answers = {} as Record<DashboardQuestion, Row[]>;
-  for (const key of DASHBOARD_QUESTIONS) answers[key] = await askFiltered(wh, key, filter);
-  const ruleTags = await wh.ask("ruleTags", SCORED_TABLE_NAME);
-  return { filter, ruleTags, answers, queryMs: Math.round(performance.now() - started), computedAt: new Date().toISOString() };
+  const answers: Partial<Record<DashboardQuestion, Row[]>> = {};
+  for (const key of PART_QUESTIONS[part]) answers[key] = await askFiltered(wh, key, filter);
+  const ruleTags = part === "lists" ? [] : await wh.ask("ruleTags", SCORED_TABLE_NAME);
+  return { filter, part, ruleTags, answers, queryMs: Math.round(performance.now() - started), computedAt: new Date().toISOString() };
 }
 
-/** Answers per filter, computed once per table version; concurrent identical requests share one computation. */
+/**
+ * Answers per filter and part, computed once per table version. Identical requests share one
+ * computation, and computations run one at a time in arrival order (so the page's chart answers,
+ * asked first, are not slowed down by its list answers).
+ */
 export class AnswerCache {
   private readonly entries = new Map<string, Promise<DashboardAnswers>>();
-  /** How long the latest computation took in DuckDB. */
-  lastComputeMs = 0;
+  private readonly computeMs = new Map<AnswerPart, number>();
+  private queue: Promise<unknown> = Promise.resolve();
   constructor(
     private readonly wh: Warehouse,
     private readonly maxEntries = 32,
   ) {}
 
-  get(filter: ViewFilter): Promise<DashboardAnswers> {
-    const key = viewFilterKey(filter);
+  /** DuckDB time of the latest page worth of answers (charts + lists, or all). */
+  get lastComputeMs(): number {
+    return Math.max(this.computeMs.get("all") ?? 0, (this.computeMs.get("charts") ?? 0) + (this.computeMs.get("lists") ?? 0));
+  }
+
+  get(filter: ViewFilter, part: AnswerPart = "all"): Promise<DashboardAnswers> {
+    const key = `${part}?${viewFilterKey(filter)}`;
     const hit = this.entries.get(key);
     if (hit) return hit.then((a) => ({ ...a, queryMs: 0 }));
-    const pending = computeDashboardAnswers(this.wh, filter);
+    const pending = this.queue.then(() => computeDashboardAnswers(this.wh, filter, part));
+    this.queue = pending.catch(() => {});
     this.entries.set(key, pending);
-    pending.then((a) => (this.lastComputeMs = a.queryMs), () => this.entries.delete(key));
+    pending.then((a) => this.computeMs.set(part, a.queryMs), () => this.entries.delete(key));
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return pending;
   }

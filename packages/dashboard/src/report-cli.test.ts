@@ -55,5 +55,5 @@ describe("report CLI", () => {
     const failed = await run(process.execPath, ["--import", "tsx", CLI, "--lake", path.join(dir, "missing")], { cwd: REPO }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toMatch(/^report: no lake at/);
-  });
+  }, 60_000);
 });

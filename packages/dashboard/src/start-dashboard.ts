@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
-import { AnswerCache, askFiltered } from "./dashboard-answers.ts";
+import { ANSWER_PARTS, AnswerCache, askFiltered, type AnswerPart } from "./dashboard-answers.ts";
 import { FilterParameterError, parseViewFilter, viewFilterKey } from "./core/view-filter.ts";
 import { summarizeHealth, NO_HEALTH } from "./core/health-summary.ts";
 import { readHealthRecords } from "./adapters/health-records.ts";
@@ -135,8 +135,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     try {
       switch (url.pathname) {
-        case "/api/answers":
-          return sendJson(res, 200, { ...(await cache.get(parseViewFilter(url.searchParams))), table: watcher.current() });
+        case "/api/answers": {
+          const part = url.searchParams.get("part") ?? "all";
+          if (!(ANSWER_PARTS as readonly string[]).includes(part))
+            throw new FilterParameterError("part", part, `expected one of ${ANSWER_PARTS.join(", ")}`);
+          const filter = parseViewFilter(url.searchParams);
+          return sendJson(res, 200, { ...(await cache.get(filter, part as AnswerPart)), table: watcher.current() });
+        }
         case "/api/posts": {
           const filter = parseViewFilter(url.searchParams);
           if (!filter.author) throw new FilterParameterError("author", "", "required");
@@ -158,13 +163,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (url.pathname === "/" || url.pathname === "/index.html") {
       const page = assets.get("/index.html")!;
-      let preload = "/api/answers?";
+      let preload: string[] = [];
       try {
-        preload += viewFilterKey({ ...parseViewFilter(url.searchParams), author: undefined });
+        const key = viewFilterKey({ ...parseViewFilter(url.searchParams), author: undefined });
+        preload = ["charts", "lists"].map((part) => `/api/answers?${key ? `${key}&` : ""}part=${part}`);
       } catch {
-        preload = ""; // the page will show the filter error itself
+        // the page shows the filter error itself
       }
-      return sendAsset(req, res, preload ? { ...page, body: pageWithPreload(page, preload) } : page);
+      return sendAsset(req, res, { ...page, body: pageWithPreload(page, preload) });
     }
     const asset = assets.get(url.pathname);
     if (!asset) return sendJson(res, 404, { error: `no such page: ${url.pathname}` });
@@ -195,7 +201,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   // Warm the unfiltered answers so the first visit is served from memory.
-  void cache.get({}).catch(() => {});
+  for (const part of ["charts", "lists"] as const) void cache.get({}, part).catch(() => {});
 
   return {
     url: `http://${shownHost}:${port}/`,

@@ -36,8 +36,9 @@ export function loadStaticAssets(): Map<string, StaticAsset> {
   return assets;
 }
 
-/** The page, asking the browser to fetch `answersPath` while the scripts load (the script's fetch then reuses it). */
-export function pageWithPreload(page: StaticAsset, answersPath: string): Buffer {
-  const href = answersPath.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-  return Buffer.from(page.body.toString("utf8").replace("<!--preload-->", `<link rel="preload" href="${href}" as="fetch" crossorigin="anonymous">`));
+/** The page, asking the browser to fetch `answerPaths` while the scripts load (the script's fetches then reuse them). */
+export function pageWithPreload(page: StaticAsset, answerPaths: readonly string[]): Buffer {
+  const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const links = answerPaths.map((p) => `<link rel="preload" href="${attr(p)}" as="fetch" crossorigin="anonymous">`).join("\n  ");
+  return Buffer.from(page.body.toString("utf8").replace("<!--preload-->", links));
 }

@@ -143,6 +143,16 @@ describe("the API", () => {
     expect(body.posts).toEqual(await wh.query(`WITH f AS (SELECT * FROM scored_posts WHERE author_id = '${top!.author_id}') ${QUESTIONS.latestPosts.sql("f")}`));
   });
 
+  it("answers the chart questions and the list questions separately when asked for a part", async () => {
+    const charts = (await json(`${dash.url}api/answers?part=charts`)).json;
+    const lists = (await json(`${dash.url}api/answers?part=lists`)).json;
+    expect(Object.keys(charts.answers)).toEqual(["overview", "sentimentShare", "sentimentDaily", "sentimentHourly", "countries", "topCashtags", "topHashtags", "topProtocols"]);
+    expect(Object.keys(lists.answers)).toEqual(["influencersByPosts", "influencersByFollowers", "influencersByEngagement", "unresolvedLocations", "samplePosts"]);
+    expect(charts.answers.countries).toEqual(await wh.ask("countries"));
+    expect(lists.answers.samplePosts).toEqual(await wh.ask("samplePosts"));
+    expect((await json(`${dash.url}api/answers?part=everything`)).json.error).toContain('"part"');
+  });
+
   it("answers 400 naming the parameter when a filter is malformed", async () => {
     const r = await json(`${dash.url}api/answers?from=2026-13-01`);
     expect(r.status).toBe(400);

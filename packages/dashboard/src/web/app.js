@@ -7,7 +7,7 @@ import { LABELS, countriesOption, sentimentCountsOption, sentimentSharesOption, 
 /** @type {any} */
 const echarts = /** @type {any} */ (window).echarts;
 /** Exposed for tests, benchmarks and the curious: render count, timing, last answers. */
-const status = { renders: 0, firstRenderMs: /** @type {number | null} */ (null), granularity: "", answers: /** @type {any} */ (null), health: /** @type {any} */ (null), errors: 0 };
+const status = { renders: 0, firstRenderMs: /** @type {number | null} */ (null), chartsDrawnMs: /** @type {number | null} */ (null), granularity: "", answers: /** @type {any} */ (null), health: /** @type {any} */ (null), errors: 0 };
 /** @type {any} */ (window).__dashboard = status;
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -146,8 +146,8 @@ async function showAuthor(authorId, name) {
 }
 $("author-close").addEventListener("click", () => { $("author-panel").hidden = true; });
 
-/** @param {any} data the /api/answers body */
-async function render(data) {
+/** Headline, filter menu, trend and the six charts. @param {any} data the /api/answers?part=charts body */
+async function renderCharts(data) {
   const a = data.answers;
   const o = a.overview[0] ?? {};
   renderHeadline(o);
@@ -164,12 +164,24 @@ async function render(data) {
   const series = grain === "hour" ? a.sentimentHourly : a.sentimentDaily;
   renderTrendHint(series, grain);
 
+  const unknown = a.countries.find((/** @type {any} */ c) => c.country === "unknown");
+  $("unknown-hint").textContent = `Author location unknown or not resolvable for ${pct(unknown ? Number(unknown.share) : 0)} of posts.`;
+  await Promise.all([
+    draw("chart-sentiment-counts", sentimentCountsOption(series, grain)),
+    draw("chart-sentiment-shares", sentimentSharesOption(series, grain)),
+    draw("chart-countries", countriesOption(a.countries)),
+    draw("chart-cashtags", tagsOption(a.topCashtags, "$")),
+    draw("chart-hashtags", tagsOption(a.topHashtags, "#")),
+    draw("chart-protocols", tagsOption(a.topProtocols, "")),
+  ]);
+}
+
+/** Influencers, unresolved locations and sample posts. @param {any} data the /api/answers?part=lists body */
+function renderLists(data) {
+  const a = data.answers;
   renderLeaders("inf-posts", a.influencersByPosts, "posts");
   renderLeaders("inf-followers", a.influencersByFollowers, "followers");
   renderLeaders("inf-engagement", a.influencersByEngagement, "engagement");
-
-  const unknown = a.countries.find((/** @type {any} */ c) => c.country === "unknown");
-  $("unknown-hint").textContent = `Author location unknown or not resolvable for ${pct(unknown ? Number(unknown.share) : 0)} of posts.`;
   const tbody = /** @type {HTMLElement} */ ($("unresolved").querySelector("tbody"));
   replace(tbody, a.unresolvedLocations.length
     ? a.unresolvedLocations.slice(0, 15).map((/** @type {any} */ r) => el("tr", {}, [el("td", { text: r.location }), el("td", { class: "num", text: fmt(r.posts) })]))
@@ -180,15 +192,6 @@ async function render(data) {
     const rows = a.samplePosts.filter((/** @type {any} */ p) => p.sentiment_label === label);
     replace(list, rows.length ? rows.map((/** @type {any} */ p) => postItem(p)) : [empty(`no ${label} posts in this view`)]);
   }
-
-  await Promise.all([
-    draw("chart-sentiment-counts", sentimentCountsOption(series, grain)),
-    draw("chart-sentiment-shares", sentimentSharesOption(series, grain)),
-    draw("chart-countries", countriesOption(a.countries)),
-    draw("chart-cashtags", tagsOption(a.topCashtags, "$")),
-    draw("chart-hashtags", tagsOption(a.topHashtags, "#")),
-    draw("chart-protocols", tagsOption(a.topProtocols, "")),
-  ]);
 }
 
 /** @param {any} h the /api/health body */
@@ -221,12 +224,26 @@ let loading = /** @type {Promise<void> | null} */ (null);
 let again = false;
 async function loadOnce() {
   const started = performance.now();
+  const params = filterParams();
+  const part = (/** @type {string} */ name) => { const p = new URLSearchParams(params); p.set("part", name); return p; };
   try {
-    const [data, health] = await Promise.all([getJson("/api/answers", filterParams()), getJson("/api/health", new URLSearchParams())]);
-    status.answers = data;
+    // Chart answers are asked first (the server answers in order); lists and health follow.
+    const chartsP = getJson("/api/answers", part("charts"));
+    const listsP = getJson("/api/answers", part("lists"));
+    const healthP = getJson("/api/health", new URLSearchParams());
+    listsP.catch(() => {});
+    healthP.catch(() => {});
+    const charts = await chartsP;
     performance.mark("dashboard:answers");
-    await render(data);
-    renderHealth(health);
+    await renderCharts(charts);
+    if (status.chartsDrawnMs === null) {
+      performance.mark("dashboard:charts");
+      status.chartsDrawnMs = performance.now();
+    }
+    const lists = await listsP;
+    renderLists(lists);
+    renderHealth(await healthP);
+    status.answers = { ...charts, answers: { ...charts.answers, ...lists.answers }, queryMs: charts.queryMs + lists.queryMs };
     $("error").hidden = true;
     status.renders += 1;
     if (status.firstRenderMs === null) {
@@ -234,7 +251,8 @@ async function loadOnce() {
       status.firstRenderMs = performance.now();
     }
     document.body.dataset.renders = String(status.renders);
-    $("timing").textContent = `Answers ${data.queryMs ? `computed in ${data.queryMs} ms` : "from cache"}, drawn in ${Math.round(performance.now() - started)} ms.`;
+    const q = status.answers.queryMs;
+    $("timing").textContent = `Answers ${q ? `computed in ${q} ms` : "from cache"}, drawn in ${Math.round(performance.now() - started)} ms.`;
   } catch (e) {
     status.errors += 1;
     $("error").hidden = false;
