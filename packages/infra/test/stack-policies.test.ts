@@ -1,4 +1,7 @@
-/** The program and the policy pack express the same controls: the built stack violates none. */
+/**
+ * The program and the policy pack express the same controls: both stacks, built from their stack
+ * files (dev with an operator address set), violate none.
+ */
 import { beforeAll, expect, it } from "vitest";
 import { buildStack } from "./build-stack.ts";
 import { recorded, type Recorded } from "./pulumi-harness.ts";
@@ -23,6 +26,16 @@ async function violations(resources: Recorded[]): Promise<string[]> {
   }
   return found;
 }
+
+it("opens only the configured operator /32, on one port, and nothing else", () => {
+  const rules = dev.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+  expect(rules).toHaveLength(1);
+  expect(rules[0]!.inputs).toMatchObject({ cidrIpv4: "203.0.113.7/32", ipProtocol: "tcp", fromPort: 22, toPort: 22 });
+  expect(rules[0]!.inputs.cidrIpv6).toBeUndefined();
+  const groups = dev.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup");
+  expect(groups).toHaveLength(1);
+  expect(groups[0]!.inputs.ingress ?? []).toEqual([]);
+});
 
 it("dev, with the operator ingress rule present, violates no policy in the pack", async () => {
   expect(dev.some((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toBe(true);

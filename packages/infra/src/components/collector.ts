@@ -166,7 +166,9 @@ export class Collector extends pulumi.ComponentResource {
         tags: { ...tags, Name: name },
         volumeTags: tags,
       },
-      { parent: this, dependsOn: [policy] },
+      // A newer AL2023 AMI alone must not replace the host (and drop its spool); a new bundle does,
+      // and operators can move to the newest AMI with `pulumi up --replace <instance urn>`.
+      { parent: this, dependsOn: [policy], ignoreChanges: ["ami"] },
     );
 
     this.registerOutputs({ instanceId: this.instance.id, tokenParameterName: this.tokenParameter.name });

@@ -184,7 +184,9 @@ export class Dashboard extends pulumi.ComponentResource {
         definition,
         permissions: perms(QS_ACTIONS.dashboard),
         dashboardPublishOptions: { adHocFilteringOption: { availabilityStatus: "ENABLED" } },
-        validationStrategy: { mode: "STRICT" },
+        // LENIENT: a visual QuickSight cannot render (e.g. a view empty right after the first deploy)
+        // is reported as a warning on the dashboard instead of failing the whole `pulumi up`.
+        validationStrategy: { mode: "LENIENT" },
         tags: nativeTags,
       },
       parent,
