@@ -40,7 +40,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   bleeds: -2, dumped: -2.5, dumps: -2.5, sellers: -0.5, buyers: 0.5, whales: 0, manipulation: -2, manipulated: -2,
   worthless: -3, joke: -1.5, cult: -1.5, tulip: -2, mania: -1, lottery: -1, casino: -1, greed: -1, fear_: 0,
   // general words the general list lacks or scores wrongly for tweets
-  lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
+  xd: 2, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
   excited: 3, exciting: 3, awesome: 3.2, amazing: 3.2, fun: 2.5, nice: 2.2, cool: 1.5, best: 2.5, better: 1.5,
   worse: -2.2, worst: -3, sucks: -2.5, suck: -2.5, hate: -3, hates: -3, boring: -2, annoying: -2.3, tired: -1.5,
   sad: -2.3, miss_: 0, disappointing: -2.5, disappointed: -2.5, fail: -2, failed: -2, failing: -2, fails: -2,

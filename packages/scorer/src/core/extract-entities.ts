@@ -23,16 +23,14 @@ for (const p of DEFI_PROTOCOLS) {
   for (const d of p.domains) byDomain.set(d, p);
   for (const s of p.spellings) bySpelling.set(s, p);
 }
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const SPELLING = new RegExp(
-  `(?<![\\p{L}\\p{N}$#@._-])(${[...bySpelling.keys()].sort((a, b) => b.length - a.length).map(escape).join("|")})(?![\\p{L}\\p{N}])`,
-  "giu",
-);
+let maxSpellingWords = 1;
+for (const k of bySpelling.keys()) maxSpellingWords = Math.max(maxSpellingWords, k.split(" ").length);
 const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
 const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
-const WORD = /[\p{L}\p{N}]+/gu;
+/** Words, keeping inner dots ("curve.fi", "jup.ag"); a preceding $, #, @ or / marks a non-word. */
+const WORD = /(?<![$#@/\p{L}\p{N}.])[\p{L}\p{N}](?:[\p{L}\p{N}.]*[\p{L}\p{N}])?/gu;
 
 function domainOf(url: string): string | null {
   try {
@@ -76,18 +74,24 @@ export function extractEntities(post: Post): PostEntities {
     const p = protocolOfDomain(d);
     if (p) protocols.add(p.name);
   }
+  const written = Array.from(text.matchAll(WORD), (m) => m[0]);
+  const lower = written.map((w) => w.toLowerCase());
   let context: boolean | undefined;
-  for (const m of text.matchAll(SPELLING)) {
-    const written = m[1]!;
-    const p = bySpelling.get(written.toLowerCase());
-    if (!p || protocols.has(p.name)) continue;
-    if (p.ordinaryWords?.includes(written.toLowerCase())) {
-      // an ordinary word counts only capitalised, next to DeFi talk or another protocol/crypto cashtag
-      if (!/^\p{Lu}/u.test(written)) continue;
-      context ??= cashtags.length > 0 || Array.from(text.matchAll(WORD), (w) => w[0].toLowerCase()).some((w) => DEFI_CONTEXT_WORDS.has(w));
-      if (!context) continue;
+  for (let i = 0; i < lower.length; i++) {
+    for (let n = Math.min(maxSpellingWords, lower.length - i); n >= 1; n--) {
+      const spelling = n === 1 ? lower[i]! : lower.slice(i, i + n).join(" ");
+      const p = bySpelling.get(spelling);
+      if (!p) continue;
+      if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
+        // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
+        if (!/^\p{Lu}/u.test(written[i]!)) break;
+        context ??= cashtags.length > 0 || lower.some((w) => DEFI_CONTEXT_WORDS.has(w));
+        if (!context) break;
+      }
+      protocols.add(p.name);
+      i += n - 1;
+      break;
     }
-    protocols.add(p.name);
   }
   return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
 }

@@ -21,19 +21,21 @@ const EMOTICON_SOURCE = Object.keys(EMOTICON_VALENCE)
   .join("|");
 
 // One pass; group order = token kind.
+// One pass; group number = token kind. Words come early (most tokens are words), so the costlier
+// emoticon and emoji alternatives are only tried at punctuation and symbols.
 const TOKEN = new RegExp(
   [
     "(https?:\\/\\/\\S+|www\\.\\S+)", // 1 url
-    "(\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?)", // 2 cashtag
-    "(@\\w+)", // 3 mention
-    "#(\\w+)", // 4 hashtag
-    "([+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%)", // 5 signed percentage
-    `((?<![\\p{L}\\p{N}])(?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}]))`, // 6 emoticon
-    "(\\p{L}[\\p{L}\\p{M}'’]*)", // 7 word
+    "(\\p{L}[\\p{L}\\p{M}'’]*)", // 2 word
+    "(\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?)", // 3 cashtag
+    "(@\\w+)", // 4 mention
+    "#(\\w+)", // 5 hashtag
+    "([+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%)", // 6 signed percentage
+    `((?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}]))`, // 7 emoticon
     "(\\p{Extended_Pictographic})", // 8 emoji
     "([!?]+|[.;:,]+)", // 9 punctuation
   ].join("|"),
-  "giu",
+  "gu",
 );
 
 const NEGATION_SCOPE = 3;
@@ -82,26 +84,26 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
   let words = 0;
   let crypto = false;
   for (const m of text.matchAll(TOKEN)) {
-    if (m[1] || m[3]) continue;
+    if (m[1] || m[4]) continue;
     if (m[2]) {
+      words++;
+      const w = m[2].toLowerCase().replace(/’/g, "'");
+      if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
+      tokens.push({ kind: "word", text: w, raw: m[2] });
+    } else if (m[3]) {
       cashtags++;
       if (!crypto) {
-        const tag = m[2].slice(1).toUpperCase();
+        const tag = m[3].slice(1).toUpperCase();
         crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
       }
-      tokens.push({ kind: "other", text: m[2], raw: m[2] });
-    } else if (m[4]) {
-      tokens.push({ kind: "word", text: m[4].toLowerCase(), raw: m[4] });
+      tokens.push({ kind: "other", text: m[3], raw: m[3] });
     } else if (m[5]) {
-      const sign = m[5].startsWith("+") ? 1 : -1;
-      tokens.push({ kind: "valence", text: m[5], raw: m[5], valence: 1.5 * sign });
+      tokens.push({ kind: "word", text: m[5].toLowerCase(), raw: m[5] });
     } else if (m[6]) {
-      tokens.push({ kind: "valence", text: m[6], raw: m[6], valence: EMOTICON_VALENCE[m[6].toLowerCase()] ?? 0 });
+      const sign = m[6].startsWith("+") ? 1 : -1;
+      tokens.push({ kind: "valence", text: m[6], raw: m[6], valence: 1.5 * sign });
     } else if (m[7]) {
-      words++;
-      const w = m[7].toLowerCase().replace(/’/g, "'");
-      if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
-      tokens.push({ kind: "word", text: w, raw: m[7] });
+      tokens.push({ kind: "valence", text: m[7], raw: m[7], valence: EMOTICON_VALENCE[m[7].toLowerCase()] ?? 0 });
     } else if (m[8]) {
       const v = EMOJI_VALENCE[m[8]];
       if (v !== undefined) tokens.push({ kind: "valence", text: m[8], raw: m[8], valence: v });
@@ -112,8 +114,9 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
   return { tokens, cashtags, words, crypto };
 }
 
+const HAS_LOWER = /\p{Ll}/u;
 function isShouting(raw: string): boolean {
-  return raw.length >= 3 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+  return raw.length >= 3 && !HAS_LOWER.test(raw);
 }
 
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
@@ -124,9 +127,15 @@ export function rawValence(text: string): number {
   tokens.forEach((t, i) => {
     if (t.kind === "word" && COUNTERPARTIES.has(t.text)) counterpartyAt.push(i);
   });
-  let capsWords = 0;
-  for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
-  const mostlyCaps = words > 0 && capsWords / words > 0.6;
+  let mostlyCapsMemo: boolean | undefined;
+  const mostlyCaps = () => {
+    if (mostlyCapsMemo === undefined) {
+      let capsWords = 0;
+      for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
+      mostlyCapsMemo = words > 0 && capsWords / words > 0.6;
+    }
+    return mostlyCapsMemo;
+  };
 
   const contributions: number[] = [];
   let sentenceStart = 0;
@@ -197,7 +206,7 @@ export function rawValence(text: string): number {
       continue;
     }
     let v = valence * multiplier;
-    if (!mostlyCaps && isShouting(t.raw)) v *= CAPS_BOOST;
+    if (isShouting(t.raw) && !mostlyCaps()) v *= CAPS_BOOST;
     if (negationLeft > 0) {
       v *= v > 0 ? -0.74 : -0.5;
       negationLeft = 0;
