@@ -6,3 +6,5 @@ export * from "./local-deletion-target.ts";
 export * from "./held-post-ids.ts";
 export * from "./rescore-lake.ts";
 export { listLakeObjects, readObjectLines, rewriteObject } from "./lake-files.ts";
+export { athenaDeletionTarget, AthenaQueryError, idList, type AthenaDeletionTargetOptions } from "./aws/athena-deletion-target.ts";
+export { s3RawDeletionTarget, S3RewriteError, createdAtOfXId, type S3RawDeletionTargetOptions } from "./aws/s3-raw-deletion-target.ts";
