@@ -4,7 +4,7 @@
  * (implicitDependencies + `build.dependsOn: ["^build"]`).
  */
 import { BUILD_BUNDLES } from "./program.ts";
-import { requireBundle, BundleMissingError } from "./core/bundle.ts";
+import { requireBundle, BundleMissingError } from "./bundle.ts";
 import { DEFAULT_COLLECTOR_BUNDLE_DIR, DEFAULT_SCORER_BUNDLE_DIR } from "./config.ts";
 
 try {

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireBundle } from "./core/bundle.ts";
+import { requireBundle } from "./bundle.ts";
 import { projectTags } from "./core/tags.ts";
 import { Lake } from "./components/lake.ts";
 import { Table } from "./components/table.ts";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect, it } from "vitest";
-import { BundleMissingError, requireBundle } from "../src/core/bundle.ts";
+import { BundleMissingError, requireBundle } from "../src/bundle.ts";
 
 const build = "npm run build -w @defi-sentiment/scorer -w @defi-sentiment/collector";
 

@@ -3,11 +3,7 @@
  * one question view. Column names come from VIEW_COLUMNS, so a visual cannot name a column the
  * view does not have (dashboard-definition.test.ts checks every reference).
  */
-import type * as awsnative from "@pulumi/aws-native";
 import { QUESTIONS, type QuestionKey } from "@defi-sentiment/shared";
-
-type Definition = awsnative.types.input.quicksight.DashboardVersionDefinitionArgs;
-type Visual = awsnative.types.input.quicksight.DashboardVisualArgs;
 
 /** The views the dashboard reads (one QuickSight data set each). */
 export const DASHBOARD_VIEWS = [
@@ -30,21 +26,21 @@ const sum = (v: DashboardView, c: string) => ({
 });
 const category = (v: DashboardView, c: string) => ({ categoricalDimensionField: { fieldId: `${v}.${c}`, column: col(v, c) } });
 
-function barChart(id: string, v: DashboardView, cat: string, values: string[]): Visual {
+function barChart(id: string, v: DashboardView, cat: string, values: string[]) {
   return {
     barChartVisual: {
       visualId: id,
       title: title(QUESTIONS[v].title),
       chartConfiguration: {
-        orientation: "HORIZONTAL",
-        barsArrangement: "CLUSTERED",
+        orientation: "HORIZONTAL" as const,
+        barsArrangement: "CLUSTERED" as const,
         fieldWells: { barChartAggregatedFieldWells: { category: [category(v, cat)], values: values.map((c) => sum(v, c)) } },
       },
     },
   };
 }
 
-function table(id: string, v: DashboardView, columns: string[]): Visual {
+function table(id: string, v: DashboardView, columns: string[]) {
   return {
     tableVisual: {
       visualId: id,
@@ -58,17 +54,17 @@ function table(id: string, v: DashboardView, columns: string[]): Visual {
   };
 }
 
-function dailyTrend(id: string): Visual {
+function dailyTrend(id: string) {
   const v = "sentimentDaily" as const;
   return {
     lineChartVisual: {
       visualId: id,
       title: title(QUESTIONS[v].title),
       chartConfiguration: {
-        type: "LINE",
+        type: "LINE" as const,
         fieldWells: {
           lineChartAggregatedFieldWells: {
-            category: [{ dateDimensionField: { fieldId: `${v}.day`, column: col(v, "day"), dateGranularity: "DAY" } }],
+            category: [{ dateDimensionField: { fieldId: `${v}.day`, column: col(v, "day"), dateGranularity: "DAY" as const } }],
             values: ["positive", "neutral", "negative"].map((c) => sum(v, c)),
           },
         },
@@ -79,7 +75,10 @@ function dailyTrend(id: string): Visual {
 
 const influencerColumns = ["username", "posts", "followers", "engagement", "avg_score", "positive", "negative"];
 
-/** The full definition; `dataSetArns` maps each dashboard view to its QuickSight data set ARN. */
+/**
+ * The full definition; `dataSetArns` maps each dashboard view to its QuickSight data set ARN. Its
+ * shape is checked against aws-native's `DashboardVersionDefinitionArgs` where the component uses it.
+ */
 export function dashboardDefinition<T>(dataSetArns: Record<DashboardView, T>) {
   return {
     dataSetIdentifierDeclarations: DASHBOARD_VIEWS.map((v) => ({ identifier: dataSetIdentifier(v), dataSetArn: dataSetArns[v] })),
@@ -107,5 +106,5 @@ export function dashboardDefinition<T>(dataSetArns: Record<DashboardView, T>) {
         visuals: [barChart("countries-posts", "countries", "country", ["posts"]), table("countries-share", "countries", ["country", "posts", "share"])],
       },
     ],
-  } satisfies Omit<Definition, "dataSetIdentifierDeclarations"> & { dataSetIdentifierDeclarations: { identifier: string; dataSetArn: T }[] };
+  };
 }
