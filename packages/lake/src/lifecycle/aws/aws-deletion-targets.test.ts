@@ -10,6 +10,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { athenaDeletionTarget, AthenaQueryError } from "./athena-deletion-target.ts";
 import { createdAtOfXId, s3RawDeletionTarget } from "./s3-raw-deletion-target.ts";
+import { replayRawFromS3 } from "./replay-raw-from-s3.ts";
 
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const post = (id: string, author = "7") => JSON.stringify({ id, text: "gm", created_at: "2026-11-20T01:00:00.000Z", author_id: author });
@@ -58,6 +59,29 @@ describe("S3 raw deletion target (against s3rver)", { timeout: 30_000 }, () => {
     const errors = await get("errors/processing-failed/dt=2026-11-20/hour=01/e.ndjson");
     expect(errors.map((l) => JSON.parse(Buffer.from(JSON.parse(l).raw_data, "base64").toString()).id)).toEqual(["1000000000000000009"]);
     expect((await s3.send(new GetObjectCommand({ Bucket: "lake", Key: "raw/dt=2026-11-20/hour=03/c.ndjson.gz" }))).ETag).toBe(etag);
+  });
+
+  it("replays raw objects into a stream, resending refused records, resuming after an interruption", async () => {
+    const ids = Array.from({ length: 1200 }, (_, i) => String(2_000_000_000_000_000_000n + BigInt(i)));
+    for (let f = 0; f < 4; f++) await put(`replay/raw/dt=2026-11-2${f}/hour=00/r${f}.ndjson.gz`, ids.slice(f * 300, f * 300 + 300).map((id) => post(id)));
+    const accepted: string[] = [];
+    let refuseNext = true;
+    const sink = {
+      async putRecordBatch(records: Uint8Array[]) {
+        expect(records.length).toBeLessThanOrEqual(500);
+        const failed = refuseNext ? [{ index: 1, errorCode: "ServiceUnavailableException", errorMessage: "slow down" }] : [];
+        refuseNext = false;
+        records.forEach((r, i) => failed.some((f) => f.index === i) || accepted.push(JSON.parse(Buffer.from(r).toString()).id));
+        return { failed };
+      },
+    };
+    const checkpointFile = path.join(dir, "replay-checkpoint.json");
+    const stop = new AbortController();
+    const first = await replayRawFromS3({ s3, bucket: "lake", keyPrefix: "replay", sink, runId: "v9", checkpointFile, signal: stop.signal, sleep: async () => {}, onProgress: (p) => p.objectsDone === 2 && stop.abort() });
+    expect(first).toMatchObject({ status: "aborted", objectsProcessed: 2, records: 600, failed: 0 });
+    const second = await replayRawFromS3({ s3, bucket: "lake", keyPrefix: "replay", sink, runId: "v9", checkpointFile, sleep: async () => {} });
+    expect(second).toMatchObject({ status: "complete", objectsSkipped: 2, objectsProcessed: 2, records: 600 });
+    expect(accepted.sort()).toEqual(ids); // each record accepted exactly once, the refused one after a resend
   });
 
   it("reads a post's creation time from its id", () => {
