@@ -37,6 +37,16 @@ describe("createFirehoseSink against the Firehose JSON 1.1 protocol", () => {
     await expect(sinkFor(server.url).putRecordBatch(records(1))).rejects.toMatchObject({ name });
   });
 
+  it("fails every call inside a scripted outage window and succeeds after it", async () => {
+    server = await startFirehoseServer({ faults: { outageUntil: { until: Date.now() + 60_000, kind: "unavailable-500" } } });
+    const sink = sinkFor(server.url);
+    await expect(sink.putRecordBatch(records(2))).rejects.toMatchObject({ name: "ServiceUnavailableException" });
+    await expect(sink.putRecordBatch(records(2))).rejects.toMatchObject({ name: "ServiceUnavailableException" });
+    server.faults.outageUntil = { until: Date.now() - 1, kind: "unavailable-500" };
+    expect(await sink.putRecordBatch(records(2))).toEqual({ failed: [] });
+    expect(server.calls.map((c) => c.outcome)).toEqual(["unavailable-500", "unavailable-500", "ok"]);
+  });
+
   it("is refused by the server above 500 records, so the limit tests mean something", async () => {
     server = await startFirehoseServer();
     await expect(sinkFor(server.url).putRecordBatch(records(501))).rejects.toMatchObject({ name: "InvalidArgumentException" });
