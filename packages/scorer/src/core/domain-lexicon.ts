@@ -5,7 +5,7 @@
  */
 export const DOMAIN_WORDS: Record<string, number> = {
   // market direction
-  bullish: 3, bull: 1.5, bulls: 1.5, bearish: -3, bear: -1.5, bears: -1, moon: 3, mooning: 3, moonshot: 2.5,
+  bullish: 3, bull: 1, bulls: 0.5, bearish: -3, bear: -1.5, bears: -1, moon: 3, mooning: 3, moonshot: 2.5,
   pump: 2, pumping: 2.2, dump: -2.5, dumping: -2.5, rally: 2.5, surge: 2, soar: 2.5, skyrocket: 3,
   breakout: 2, rip: -1, ripping: 2, rebound: 2, recover: 1.5, recovery: 1.5, bounce: 1.5, uptrend: 2.5,
   downtrend: -2.5, crash: -3, plunge: -3, plummet: -3, tank: -2.5, tanking: -2.5, sink: -2, slump: -2.5,
@@ -35,12 +35,14 @@ export const DOMAIN_WORDS: Record<string, number> = {
   bullrun: 3, altseason: 2.5, unlock: -0.8, unlocks: -0.8, dilution: -2, inflationary: -1, deflationary: 1,
   staking: 0.3, yield: 0.5, apy: 0.5, tvl: 0.3, ath_: 0, lawsuit: -2, sued: -2, fraud: -3.2, fraudulent: -3.2,
   crypto: 0, defi: 0, blockchain: 0, undervalue: 1.5, legit: 1.5, solid: 1.5, insane: 1,
+  calls: 1.2, puts: -1.2, print: 1.5, prints: 1.5, investigated: -2, investigation: -2, probe: -2, recall: -1.5,
+  recalls: -1.5, buyin: 1, below: -0.5, above: 0.5, itm: 1.5, snapback: 1, steal: 0.5, fiasco: -2.5, scandal: -2.5,
   reload: 1.5, reloading: 1.5, loading: 1, incoming: 1, adding: 0.8, trapped: -2, trap: -1.5, pamp: 2, runs: 0.5,
   bottomed: 1.5, capitulated: -2, rejected: -1.5, rejection: -1.5, crab: -0.5, crabbing: -0.5, chop: -0.5, choppy: -1,
   bleeds: -2, dumped: -2.5, dumps: -2.5, sellers: -0.5, buyers: 0.5, whales: 0, manipulation: -2, manipulated: -2,
   worthless: -3, joke: -1.5, cult: -1.5, tulip: -2, mania: -1, lottery: -1, casino: -1, greed: -1, fear_: 0,
   // general words the general list lacks or scores wrongly for tweets
-  xd: 2, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
+  xd: 2, lmfao: 0, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
   excited: 3, exciting: 3, awesome: 3.2, amazing: 3.2, fun: 2.5, nice: 2.2, cool: 1.5, best: 2.5, better: 1.5,
   worse: -2.2, worst: -3, sucks: -2.5, suck: -2.5, hate: -3, hates: -3, boring: -2, annoying: -2.3, tired: -1.5,
   sad: -2.3, miss_: 0, disappointing: -2.5, disappointed: -2.5, fail: -2, failed: -2, failing: -2, fails: -2,
@@ -70,7 +72,8 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "is back": 2, "are back": 2, "load up": 2, "loading up": 2, "add more": 1.5, "adding more": 1.5, "bull run over": -2.5,
   "pump is over": -2.5, "rally is over": -2.5, "it's over": -2, "its over": -2, "bottom is in": 2, "bottoms in": 1.5,
   "went bankrupt": -3, "paper hands": -1.5, "diamond hands": 2, "few understand": 1.5, "not selling": 1.5,
-  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
+  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
+  "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 
 export const NEGATORS = new Set([
@@ -90,7 +93,7 @@ export const INTENSIFIERS: Record<string, number> = {
 };
 
 /** Groups whose misfortune is good news for the writer: negative words aimed at them read bullish. */
-export const COUNTERPARTIES = new Set(["bears", "shorts", "shorters", "shorties", "fudders", "haters", "doubters", "paperhands"]);
+export const COUNTERPARTIES = new Set(["bears", "shorts", "shorting", "shorters", "shorties", "fudders", "haters", "doubters", "paperhands"]);
 
 /** Words that mark a post as crypto talk (with crypto cashtags, see `isCryptoContext`). */
 export const CRYPTO_WORDS = new Set([

@@ -34,6 +34,7 @@ const TOKEN = new RegExp(
     `((?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}]))`, // 7 emoticon
     "(\\p{Extended_Pictographic})", // 8 emoji
     "([!?]+|[.;:,]+)", // 9 punctuation
+    '(["“”«»])', // 10 quotation mark
   ].join("|"),
   "gu",
 );
@@ -43,8 +44,9 @@ const CAPS_BOOST = 1.4;
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const QUESTION_DAMP = 0.55;
+const QUOTED = 0.3;
 /** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
-const CRYPTO_LEAN = 0.5;
+const CRYPTO_LEAN = 0.25;
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
@@ -60,7 +62,7 @@ function lookup(word: string): number | undefined {
 }
 
 interface Token {
-  kind: "word" | "valence" | "punct" | "other";
+  kind: "word" | "valence" | "punct" | "quote" | "other";
   text: string;
   raw: string;
   valence?: number;
@@ -109,6 +111,8 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       if (v !== undefined) tokens.push({ kind: "valence", text: m[8], raw: m[8], valence: v });
     } else if (m[9]) {
       tokens.push({ kind: "punct", text: m[9], raw: m[9] });
+    } else if (m[10]) {
+      tokens.push({ kind: "quote", text: m[10], raw: m[10] });
     }
   }
   return { tokens, cashtags, words, crypto };
@@ -123,10 +127,24 @@ function isShouting(raw: string): boolean {
 export function rawValence(text: string): number {
   const { tokens, words, crypto } = tokenize(text);
   if (tokens.length === 0) return 0;
+  // sentence number of each token, so a counterparty only affects its own sentence
+  const sentenceOf = new Int32Array(tokens.length);
   const counterpartyAt: number[] = [];
+  let sentence = 0;
   tokens.forEach((t, i) => {
+    sentenceOf[i] = sentence;
+    if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
     if (t.kind === "word" && COUNTERPARTIES.has(t.text)) counterpartyAt.push(i);
   });
+  // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
+  const quotedAt = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind !== "quote") continue;
+    let j = i + 1;
+    while (j < tokens.length && tokens[j]!.kind !== "quote") j++;
+    if (j < tokens.length && j - i <= 9 && i > 0) quotedAt.fill(1, i + 1, j);
+    i = j;
+  }
   let mostlyCapsMemo: boolean | undefined;
   const mostlyCaps = () => {
     if (mostlyCapsMemo === undefined) {
@@ -154,6 +172,7 @@ export function rawValence(text: string): number {
       if (/[.!?;]/.test(t.text)) sentenceStart = contributions.length;
       continue;
     }
+    if (t.kind === "quote") continue;
     if (t.kind === "valence") {
       contributions.push(t.valence!);
       continue;
@@ -211,7 +230,8 @@ export function rawValence(text: string): number {
       v *= v > 0 ? -0.74 : -0.5;
       negationLeft = 0;
     }
-    if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3)) v = -v * 0.8;
+    if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3 && sentenceOf[k] === sentenceOf[i])) v = -v * 0.8;
+    if (quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
     contributions.push(v);
     multiplier = multiplier > 1.45 ? CONTRAST_AFTER : 1; // contrast weight persists for the clause
     i += consumed - 1;
