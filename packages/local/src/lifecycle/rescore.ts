@@ -9,17 +9,27 @@ import { parseArgs } from "node:util";
 import { LOCAL_WAREHOUSE_FILE, SCORED_TABLE_NAME } from "@defi-sentiment/shared";
 import { Warehouse, type Transform } from "@defi-sentiment/lake";
 import { SCORER_VERSION, transformRecords } from "@defi-sentiment/scorer";
-import { rescoreLake, type RescoreResult } from "./lifecycle-deps.ts";
+import { createFirehoseSink } from "@defi-sentiment/collector";
+import { S3Client } from "@aws-sdk/client-s3";
+import { replayRawFromS3, rescoreLake, type RescoreResult } from "./lifecycle-deps.ts";
 import { LifecycleConfigError, lakeDirOf } from "./lifecycle-config-error.ts";
 
 export const RESCORE_HELP = `Usage: npm run rescore -- [--lake <dir>]
+       npm run rescore -- --aws --bucket <lake bucket> --stream <rescore delivery stream>
 
 Re-scores every post in the raw lake with the current scorer (${SCORER_VERSION}) and upserts the
 rows. Stop the pipeline (npm start) first: the warehouse has one writer. Ctrl-C stops after the
 current file; running the command again resumes where it stopped.
 
-  --lake <dir>   lake folder  [env LAKE_DIR, default ./lake]
-  -h, --help     this help
+  --lake <dir>       lake folder  [env LAKE_DIR, default ./lake]
+  --aws              replay the bucket's raw/ objects into a Firehose stream instead (the
+                     deployed scorer Lambda scores them; see packages/lake/docs/lifecycle.md)
+  --bucket <name>    lake bucket  [env LAKE_BUCKET]
+  --key-prefix <p>   lake prefix inside the bucket  [default none]
+  --stream <name>    rescore delivery stream (S3 backup FailedDataOnly)  [env RESCORE_STREAM]
+  -h, --help         this help
+
+AWS mode uses the default credential chain and AWS_REGION.
 `;
 
 export interface RescoreCommandOptions {
@@ -92,10 +102,37 @@ export function formatRescoreSummary(r: RescoreCommandResult): string {
   return lines.join("\n") + "\n";
 }
 
+/** AWS mode: raw objects of the lake bucket → the rescore delivery stream. */
+async function rescoreAws(values: { bucket?: string; stream?: string; "key-prefix"?: string }, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
+  const bucket = values.bucket ?? env.LAKE_BUCKET;
+  const stream = values.stream ?? env.RESCORE_STREAM;
+  if (!bucket) throw new LifecycleConfigError("--aws needs --bucket or LAKE_BUCKET (the lake bucket)");
+  if (!stream) throw new LifecycleConfigError("--aws needs --stream or RESCORE_STREAM (the rescore delivery stream)");
+  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) throw new LifecycleConfigError("--aws needs AWS_REGION");
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION!;
+  const r = await replayRawFromS3({
+    s3: new S3Client({ region }),
+    bucket,
+    ...(values["key-prefix"] ? { keyPrefix: values["key-prefix"] } : {}),
+    sink: createFirehoseSink({ deliveryStreamName: stream, region }),
+    runId: `${SCORER_VERSION}:${bucket}:${stream}`,
+    checkpointFile: path.join(".rescore", `aws-${bucket}-${stream}.json`),
+    signal,
+    onProgress: (p) => process.stdout.write(`rescore (aws): objects ${p.objectsDone}/${p.objectsTotal} · records ${p.records.toLocaleString("en-US")} · refused ${p.failed}\n`),
+  });
+  process.stdout.write(`${r.status === "complete" ? "replay complete" : "replay interrupted: run again to resume"}: ${r.records.toLocaleString("en-US")} records from ${r.objectsProcessed} objects (${r.objectsSkipped} done earlier), ${r.failed} refused\n`);
+  for (const f of r.failures.slice(0, 5)) process.stdout.write(`  refused: s3://${bucket}/${f.key}:${f.line} ${f.error}\n`);
+  return r.status === "complete" && r.failed === 0 ? 0 : r.status === "complete" ? 1 : 130;
+}
+
 export async function rescoreMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { lake?: string; help?: boolean };
+  let values: { lake?: string; help?: boolean; aws?: boolean; bucket?: string; stream?: string; "key-prefix"?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { lake: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { lake: { type: "string" }, help: { type: "boolean", short: "h" }, aws: { type: "boolean" }, bucket: { type: "string" }, stream: { type: "string" }, "key-prefix": { type: "string" } },
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${RESCORE_HELP}`);
     return 2;
@@ -108,6 +145,7 @@ export async function rescoreMain(argv: string[], env: NodeJS.ProcessEnv = proce
   const onSigint = () => stop.abort();
   process.once("SIGINT", onSigint);
   try {
+    if (values.aws) return await rescoreAws(values, env, stop.signal);
     const r = await rescoreCommand({ lakeDir: lakeDirOf(values.lake, env), signal: stop.signal });
     process.stdout.write(formatRescoreSummary(r));
     return r.status === "complete" ? 0 : 130;
