@@ -44,7 +44,7 @@ export interface XServer {
   /** Every post id recent search has returned, in order (repeats mean a post was read twice). */
   searchedIds: string[];
   counts: { start: string; end: string; tweet_count: number }[];
-  /** Answers the next N search requests with this reply instead. */
+  /** Answers the next N search requests with this reply instead (status 0: never answers). */
   searchFailures: { status: number; headers?: Record<string, string>; body?: unknown }[];
   streamConnections(): number;
   close(): Promise<void>;
@@ -105,6 +105,7 @@ export async function startXServer(): Promise<XServer> {
 
   function search(url: URL, res: http.ServerResponse) {
     const failure = state.searchFailures.shift();
+    if (failure?.status === 0) return; // never answer (a hung request)
     if (failure) return json(res, failure.status, failure.body ?? { title: "Error" }, failure.headers);
     const q = url.searchParams;
     if (!q.get("query")) return json(res, 400, { title: "Invalid Request", detail: "query is required" });

@@ -123,6 +123,18 @@ describe("recent search backfill", () => {
     expect(searchedWindows(statePath, "(aave)")).toEqual([window]);
   });
 
+  it("times out a hung search request and retries it", async () => {
+    server.searchFailures.push({ status: 0 });
+    const slept: number[] = [];
+    const ids: string[] = [];
+    const c = createXClient({ bearerToken: "t", baseUrl: server.base, requestTimeoutMs: 200 });
+    for await (const b of searchBackfill({ client: c, queries: [{ query: "(aave)", tags: [] }], window: { start: Date.parse(at(1)), end: Date.parse(at(5)) }, statePath: join(dir, "s.json"), sleep: async (ms) => void slept.push(ms) }))
+      ids.push(...b.map((p) => p.id));
+    expect(ids).toHaveLength(4);
+    expect(slept).toEqual([5_000]);
+    expect(server.requests.filter((r) => r.path === "/2/tweets/search/recent")).toHaveLength(2);
+  });
+
   it("waits for x-rate-limit-reset after a 429 and then continues", async () => {
     const resetAt = Math.floor(Date.now() / 1000) + 120;
     server.searchFailures.push({ status: 429, headers: { "x-rate-limit-reset": String(resetAt) }, body: { title: "Too Many Requests", detail: "Too Many Requests" } });

@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { ApiResponseError, TwitterApi, type TwitterApiReadOnly } from "twitter-api-v2";
+import { ApiResponseError, TwitterApi } from "twitter-api-v2";
 import { X_REQUEST_FIELDS, XSearchPageSchema, type XSearchPage } from "@defi-sentiment/shared";
 import type { StreamConnection } from "../core/stream-supervisor.ts";
 import { parseRateLimitReset } from "../core/reconnect-schedule.ts";
@@ -97,16 +97,16 @@ export function createXClient(options: XClientOptions): XClient {
   const base = (options.baseUrl ?? X_API_BASE).replace(/\/+$/, "");
   const isHttp = base.startsWith("http://");
   const api = new TwitterApi(options.bearerToken, isHttp ? { httpAgent: new http.Agent({ keepAlive: true }) } : {});
-  const v2 = api.readOnly.v2 as TwitterApiReadOnly["v2"] & { setPrefix(p: string): void };
+  // The same endpoints twitter-api-v2's streamRules/updateStreamRules call, through get/post so
+  // every call carries a timeout (a hung request would otherwise stall the collector).
+  const v2 = api.v2 as TwitterApi["v2"] & { setPrefix(p: string): void };
   v2.setPrefix(`${base}/2/`);
-  const rw = api.v2 as unknown as { setPrefix(p: string): void; updateStreamRules: TwitterApi["v2"]["updateStreamRules"] };
-  rw.setPrefix(`${base}/2/`);
 
   const timeout = options.requestTimeoutMs ?? 30_000;
   const rulesUpdate = async (body: object, dryRun: boolean): Promise<RulesUpdateResult> => {
     let res: { data?: { id: string; value: string; tag?: string }[]; errors?: unknown[]; meta?: { summary?: { deleted?: number; invalid?: number } } };
     try {
-      res = (await rw.updateStreamRules(body as never, dryRun ? { dry_run: true } : {})) as typeof res;
+      res = await v2.post("tweets/search/stream/rules", body as Record<string, unknown>, { query: dryRun ? { dry_run: true } : {}, timeout });
     } catch (err) {
       wrap("POST /2/tweets/search/stream/rules", err);
     }
@@ -122,7 +122,7 @@ export function createXClient(options: XClientOptions): XClient {
   return {
     async listRules() {
       try {
-        const res = await v2.streamRules();
+        const res: { data?: { id: string; value: string; tag?: string }[] } = await v2.get("tweets/search/stream/rules", {}, { timeout });
         return (res.data ?? []).map((r) => ({ id: String(r.id), value: r.value, tag: r.tag ?? "" }));
       } catch (err) {
         wrap("GET /2/tweets/search/stream/rules", err);
@@ -139,7 +139,7 @@ export function createXClient(options: XClientOptions): XClient {
       if (p.nextToken) query.next_token = p.nextToken;
       let body: unknown;
       try {
-        body = await v2.get("tweets/search/recent", query);
+        body = await v2.get("tweets/search/recent", query, { timeout });
       } catch (err) {
         wrap("GET /2/tweets/search/recent", err);
       }
@@ -154,7 +154,7 @@ export function createXClient(options: XClientOptions): XClient {
     async countsRecent(query) {
       let body: { data?: { start: string; end: string; tweet_count: number }[]; meta?: { total_tweet_count?: number } };
       try {
-        body = await v2.get("tweets/counts/recent", { query, granularity: "day" });
+        body = await v2.get("tweets/counts/recent", { query, granularity: "day" }, { timeout });
       } catch (err) {
         wrap("GET /2/tweets/counts/recent", err);
       }
