@@ -51,6 +51,8 @@ export interface InfraConfig {
   };
   /** Days CloudWatch log groups keep their events; default 14. */
   logRetentionDays: number;
+  /** Grant Lake Formation permissions to the Firehose and QuickSight roles (accounts where LF governs the catalog); default false. */
+  lakeFormationGrants: boolean;
   athena: {
     /** Bytes one query may scan before Athena cancels it (≥ 10 MB); default 1 GiB. */
     bytesScannedCutoffPerQuery: number;
@@ -165,6 +167,7 @@ export function parseInfraConfig(src: ConfigSource): InfraConfig {
       accessLogRetentionDays: int("accessLogRetentionDays", 90, 1, 3650),
     },
     logRetentionDays: int("logRetentionDays", 14, 1, 3653),
+    lakeFormationGrants: bool("lakeFormationGrants", false),
     athena: {
       bytesScannedCutoffPerQuery: int("athenaBytesScannedCutoffPerQuery", 1024 ** 3, 10 * 1024 ** 2, Number.MAX_SAFE_INTEGER),
     },

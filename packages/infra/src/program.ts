@@ -79,6 +79,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     tableName: table.table.name,
     tableArn: table.table.arn,
     functionArn: scorer.function.arn,
+    lakeFormationGrants: cfg.lakeFormationGrants,
     tags,
   });
   const firehosePermission = scorer.allowFirehose(ingest.stream.arn, accountId);
@@ -108,6 +109,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
         workgroupArn: table.workgroup.arn,
         bucketArn: lake.bucket.arn,
         keyArn: lake.key.arn,
+        lakeFormationGrants: cfg.lakeFormationGrants,
         tags,
       })
     : undefined;

@@ -59,6 +59,11 @@ describe("lake buckets", () => {
     expect(raw.expiration.days).toBe(cfg.lake.rawRetentionDays);
   });
 
+  it("makes no Lake Formation grants unless the stack asks for them", () => {
+    expect(cfg.lakeFormationGrants).toBe(false);
+    expect(ofType("aws:lakeformation/permissions:Permissions")).toHaveLength(0);
+  });
+
   it("logs lake access to the separate log bucket", () => {
     const logging = one("aws:s3/bucketLogging:BucketLogging");
     expect(logging.inputs.bucket).toBe(`${P}-lake-bucket-id`);

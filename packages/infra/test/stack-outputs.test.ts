@@ -18,6 +18,7 @@ beforeAll(async () => {
       [`${PROJECT}:scorerBundleDir`]: `${TEST_BUNDLES}/scorer`,
       [`${PROJECT}:collectorBundleDir`]: `${TEST_BUNDLES}/collector`,
       [`${PROJECT}:xBearerToken`]: TEST_TOKEN,
+      [`${PROJECT}:lakeFormationGrants`]: "true",
     },
     [`${PROJECT}:xBearerToken`],
   );
@@ -76,4 +77,25 @@ it("publishes an analysis and a dashboard whose visuals read the data sets", () 
   expect(dash.definition.dataSetIdentifierDeclarations.every((d: any) => d.dataSetArn.includes(":dataset/defi-sentiment-prod-"))).toBe(true);
   expect(dash.definition.sheets.map((s: any) => s.sheetId)).toEqual(["sentiment", "influencers", "countries"]);
   expect(analysis.definition).toEqual(dash.definition);
+});
+
+it("grants Lake Formation access to exactly the Firehose and QuickSight roles when lakeFormationGrants is on", () => {
+  const grants = ofType("aws:lakeformation/permissions:Permissions").map((g) => g.inputs);
+  const firehoseRole = one("aws:iam/role:Role", "posts-role").name;
+  const quicksightRole = one("aws:iam/role:Role", "dashboard-role").name;
+  const byRole = (role: string) => grants.filter((g) => g.principal === `arn:aws:iam::123456789012:role/${role}-phys`);
+  expect(grants).toHaveLength(4);
+  const firehose = byRole(firehoseRole);
+  expect(firehose).toHaveLength(2);
+  expect(firehose).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ table: { databaseName: "defi_sentiment_prod", name: "scored_posts" } }),
+      expect.objectContaining({ permissions: ["DESCRIBE"], database: { name: "defi_sentiment_prod" } }),
+    ]),
+  );
+  const quicksight = byRole(quicksightRole);
+  expect(quicksight).toHaveLength(2);
+  expect(quicksight).toEqual(
+    expect.arrayContaining([expect.objectContaining({ permissions: ["SELECT", "DESCRIBE"], table: { databaseName: "defi_sentiment_prod", wildcard: true } })]),
+  );
 });

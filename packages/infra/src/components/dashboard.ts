@@ -28,6 +28,8 @@ export interface DashboardArgs {
   workgroupArn: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
   keyArn: pulumi.Input<string>;
+  /** Also grant the QuickSight role Lake Formation SELECT/DESCRIBE on the database's tables and views. */
+  lakeFormationGrants: boolean;
   tags: Tags;
 }
 
@@ -118,6 +120,17 @@ export class Dashboard extends pulumi.ComponentResource {
       parent,
     );
 
+    const lfGrants = args.lakeFormationGrants
+      ? [
+          new aws.lakeformation.Permissions(
+            `${name}-lf-tables`,
+            { principal: this.role.arn, permissions: ["SELECT", "DESCRIBE"], table: { databaseName: args.databaseName, wildcard: true } },
+            parent,
+          ),
+          new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: args.databaseName } }, parent),
+        ]
+      : [];
+
     this.dataSource = new aws.quicksight.DataSource(
       `${name}-athena`,
       {
@@ -128,7 +141,7 @@ export class Dashboard extends pulumi.ComponentResource {
         permissions: perms(QS_ACTIONS.dataSource),
         tags: args.tags,
       },
-      { parent: this, dependsOn: [policy] },
+      { parent: this, dependsOn: [policy, ...lfGrants] },
     );
 
     const dataSets = {} as Record<DashboardView, aws.quicksight.DataSet>;

@@ -24,6 +24,8 @@ export interface IngestArgs {
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   functionArn: pulumi.Input<string>;
+  /** Also grant the role Lake Formation permissions on the table (LF-governed catalogs). */
+  lakeFormationGrants: boolean;
   tags: Tags;
 }
 
@@ -70,6 +72,18 @@ export class Ingest extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    // With Lake Formation governing the catalog, IAM alone does not let Firehose commit to the table.
+    const lfGrants = args.lakeFormationGrants
+      ? [
+          new aws.lakeformation.Permissions(
+            `${name}-lf-table`,
+            { principal: this.role.arn, permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"], table: { databaseName: args.databaseName, name: args.tableName } },
+            parent,
+          ),
+          new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: args.databaseName } }, parent),
+        ]
+      : [];
 
     const logging = { enabled: true, logGroupName: this.logGroup.name, logStreamName: this.logStream.name };
     this.stream = new aws.kinesis.FirehoseDeliveryStream(
@@ -118,7 +132,7 @@ export class Ingest extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      { parent: this, dependsOn: [this.rolePolicy] },
+      { parent: this, dependsOn: [this.rolePolicy, ...lfGrants] },
     );
 
     this.registerOutputs({ streamName: this.stream.name, streamArn: this.stream.arn });
