@@ -12,7 +12,11 @@ function memoryTarget(name: string, ids: string[], authors: Record<string, strin
   const held = new Set(ids);
   const remove = (pred: (id: string) => boolean) => {
     let n = 0;
-    for (const id of [...held]) if (pred(id)) (held.delete(id), n++);
+    for (const id of [...held]) {
+      if (!pred(id)) continue;
+      held.delete(id);
+      n++;
+    }
     return { removedRows: n, removedRawRecords: n };
   };
   return {

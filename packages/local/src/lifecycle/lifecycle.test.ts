@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { LOCAL_WAREHOUSE_FILE, encodeFirehoseRecord, generateStreamLines, postFromStreamLine, type FirehoseTransformationEvent } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
 import { SCORER_VERSION, transformRecords } from "@defi-sentiment/scorer";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's test server for X's compliance API, reused, not copied
 import { startComplianceServer, type ComplianceServer } from "../../../collector/test/compliance-server.ts";
 import { openLocalPipeline } from "../local-pipeline.ts";
 import { complianceCommand } from "./compliance.ts";
