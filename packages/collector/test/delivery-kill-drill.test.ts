@@ -83,6 +83,9 @@ describe("kill -9 drill", () => {
       if (res.openSpooled > 0) restartsWithBacklog.push(res.openSpooled);
       if (res.acked > lastAcked) lastAcked = res.acked;
       for (let i = 0; i < res.acked; i++) everAcked.add(i);
+      // A call the dead child had fully sent may still be finishing on the server: let it land first,
+      // so each run's deliveries are counted in its own interval.
+      for (let i = 0; i < 400 && server.active > 0; i++) await new Promise((r) => setTimeout(r, 5));
       linesAfterRun.push(persistedLines());
       if (!res.killed) break; // finished before the kill landed
     }
@@ -113,7 +116,7 @@ describe("kill -9 drill", () => {
       repeatsPerRun.push(repeats);
       from = Math.max(from, to);
     }
-    expect(Math.max(...repeatsPerRun)).toBeLessThanOrEqual(500);
+    expect(Math.max(...repeatsPerRun), JSON.stringify({ repeatsPerRun, linesAfterRun })).toBeLessThanOrEqual(500);
     expect(restartsWithBacklog.length).toBeGreaterThan(0); // the kills did land with work pending
     expect(server.maxConcurrent).toBe(1);
     console.log(JSON.stringify({ drill: "kill-9", kills, delivered: delivered.length, distinct: distinct.size, duplicates, repeatsPerRun, restartsWithBacklog }));

@@ -48,6 +48,8 @@ export interface StartedFirehoseServer {
   accepted: Buffer[];
   /** Highest number of calls being handled at the same moment. */
   maxConcurrent: number;
+  /** Calls being handled right now (a request whose client died may still be finishing). */
+  active: number;
   faults: FirehoseFaults;
   close(): Promise<void>;
 }
@@ -94,6 +96,7 @@ export async function startFirehoseServer(options: FirehoseServerOptions = {}): 
     calls: [],
     accepted: [],
     maxConcurrent: 0,
+    active: 0,
     faults: options.faults ?? {},
     close: async () => undefined,
   };
@@ -167,12 +170,13 @@ export async function startFirehoseServer(options: FirehoseServerOptions = {}): 
 
   const server: Server = createServer((req, res) => {
     active++;
+    state.active = active;
     state.maxConcurrent = Math.max(state.maxConcurrent, active);
     handle(req, res)
       .catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 400, { __type: "SerializationException", message: String(err) }, "SerializationException");
       })
-      .finally(() => active--);
+      .finally(() => (state.active = --active));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
