@@ -10,7 +10,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   breakout: 2, rip: -1, ripping: 2, rebound: 2, recover: 1.5, recovery: 1.5, bounce: 1.5, uptrend: 2.5,
   downtrend: -2.5, crash: -3, plunge: -3, plummet: -3, tank: -2.5, tanking: -2.5, sink: -2, slump: -2.5,
   selloff: -2.5, bleed: -2, bleeding: -2.5, capitulation: -2.5, correction: -1, dip: -0.5, dips: -0.5,
-  higher: 1.2, lower: -1.2, high: 0.5, low: -0.5, highs: 1.5, lows: -1.5, up: 0.6, down: -0.8, green: 1.5, red: -1.5,
+  higher: 1.2, lower: -1.2, high: 0.5, low: -0.5, highs: 1.5, lows: -1.5, up: 0, down: 0, green: 1.5, red: -1.5,
   gain: 2, gains: 2, loss: -2, losses: -2.2, profit: 2, profits: 2, profitable: 2, unprofitable: -2,
   outperform: 2, underperform: -2, undervalued: 2, overvalued: -2, overbought: -1, oversold: 1,
   buy: 1, buying: 1, bought: 0.8, accumulate: 1.5, accumulating: 1.5, long: 0.8, longs: 0.5, sell: -1.2, selling: -1.2,
@@ -72,7 +72,8 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "is back": 2, "are back": 2, "load up": 2, "loading up": 2, "add more": 1.5, "adding more": 1.5, "bull run over": -2.5,
   "pump is over": -2.5, "rally is over": -2.5, "it's over": -2, "its over": -2, "bottom is in": 2, "bottoms in": 1.5,
   "went bankrupt": -3, "paper hands": -1.5, "diamond hands": 2, "few understand": 1.5, "not selling": 1.5,
-  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
+  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "is up": 1, "are up": 1, "was up": 0.8, "is down": -1, "are down": -1, "was down": -0.8,
+  "way up": 1.5, "way down": -1.5, "trending up": 1.5, "trending down": -1.5, "moving up": 1.2, "moving down": -1.2, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 

@@ -60,6 +60,17 @@ describe("scoreText", () => {
     expect(label("let&#39;s go")).toBe("positive");
   });
 
+  it("reads up/down as price moves only next to a number, and damps words inside names", () => {
+    expect(label("TVL up 40% this week")).toBe("positive");
+    expect(label("volume down 12 percent")).toBe("negative");
+    expect(label("I will catch up with you tomorrow")).toBe("neutral");
+    expect(Math.abs(score("watching the Boston Red Sox tonight"))).toBeLessThan(Math.abs(score("the chart is red tonight")));
+  });
+
+  it("damps short quoted praise (mocked or reported speech)", () => {
+    expect(score('they said "bottom is in" lol')).toBeLessThan(score("bottom is in lol"));
+  });
+
   it("leaves plain statements neutral, and keeps the score in [-1, 1]", () => {
     expect(label("The meeting is at 3pm in the main room.")).toBe("neutral");
     expect(scoreText("").label).toBe("neutral");

@@ -65,6 +65,8 @@ interface Token {
   kind: "word" | "valence" | "punct" | "quote" | "other";
   text: string;
   raw: string;
+  /** Offset just after the token in the (entity-decoded) text. */
+  end?: number;
   valence?: number;
 }
 
@@ -79,7 +81,7 @@ const CRYPTO_TICKERS = new Set([
   "SEI", "STX", "RUNE", "SNX", "CVX", "BAL", "SUSHI", "YFI", "1INCH", "APE", "MANA", "SAND", "HYPE", "ONDO", "ETHFI",
 ]);
 
-function tokenize(input: string): { tokens: Token[]; cashtags: number; words: number; crypto: boolean } {
+function tokenize(input: string): { tokens: Token[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   const tokens: Token[] = [];
   let cashtags = 0;
@@ -91,7 +93,7 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       words++;
       const w = m[2].toLowerCase().replace(/’/g, "'");
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
-      tokens.push({ kind: "word", text: w, raw: m[2] });
+      tokens.push({ kind: "word", text: w, raw: m[2], end: m.index + m[2].length });
     } else if (m[3]) {
       cashtags++;
       if (!crypto) {
@@ -115,7 +117,20 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       tokens.push({ kind: "quote", text: m[10], raw: m[10] });
     }
   }
-  return { tokens, cashtags, words, crypto };
+  return { tokens, cashtags, words, crypto, text };
+}
+
+const TITLE = /^\p{Lu}\p{Ll}/u;
+const NAME_PART = 0.4;
+function isNamePart(tokens: Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if (!TITLE.test(t.raw)) return false;
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1];
+  const atStart = !prev || prev.kind === "punct" || prev.kind === "quote";
+  const prevTitle = !!prev && prev.kind === "word" && TITLE.test(prev.raw);
+  const nextTitle = !!next && next.kind === "word" && TITLE.test(next.raw);
+  return atStart ? nextTitle && !!tokens[i + 2] && tokens[i + 2]!.kind === "word" && TITLE.test(tokens[i + 2]!.raw) : prevTitle || nextTitle;
 }
 
 const HAS_LOWER = /\p{Ll}/u;
@@ -125,7 +140,7 @@ function isShouting(raw: string): boolean {
 
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
-  const { tokens, words, crypto } = tokenize(text);
+  const { tokens, words, crypto, text: decoded } = tokenize(text);
   if (tokens.length === 0) return 0;
   // sentence number of each token, so a counterparty only affects its own sentence
   const sentenceOf = new Int32Array(tokens.length);
@@ -145,6 +160,16 @@ export function rawValence(text: string): number {
     if (j < tokens.length && j - i <= 9 && i > 0) quotedAt.fill(1, i + 1, j);
     i = j;
   }
+  let headlineMemo: boolean | undefined;
+  // Title Case Headlines capitalise every word, so capitals say nothing about names there
+  const headline = () => {
+    if (headlineMemo === undefined) {
+      let title = 0;
+      for (const t of tokens) if (t.kind === "word" && TITLE.test(t.raw)) title++;
+      headlineMemo = words > 0 && title / words > 0.6;
+    }
+    return headlineMemo;
+  };
   let mostlyCapsMemo: boolean | undefined;
   const mostlyCaps = () => {
     if (mostlyCapsMemo === undefined) {
@@ -218,6 +243,12 @@ export function rawValence(text: string): number {
         continue;
       }
       valence = lookup(w);
+      // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
+      if ((w === "up" || w === "down") && t.end !== undefined && /^\s*[$+\-]?\d/.test(decoded.slice(t.end, t.end + 4))) {
+        valence = w === "up" ? 1.5 : -1.5;
+      }
+      // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
+      if (valence !== undefined && isNamePart(tokens, i) && !headline()) valence *= NAME_PART;
     }
     if (valence === undefined || valence === 0) {
       if (negationLeft > 0) negationLeft--;
