@@ -71,7 +71,8 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
       path.join(lakeDir, healthPrefix(at(0)), "health-1.ndjson.gz"),
       gzipSync(encodeNdjson([
         { at: at(60_000), received: 1000, delivered: 990, reconnects: 1 },
-        { at: at(0), received: 1130, delivered: 1110, resent: 4, spooled: 12, deadLettered: 2, reconnects: 2, gapsFilled: 1, lastKeepAliveAt: keepAliveAt, spendUsd: 3.2, budgetUsd: 10 },
+        // the collector's own field names
+        { type: "collector-health", at: at(0), received: 1130, delivered: 1110, resent: 4, spooled: 12, dead_lettered: 2, reconnects: 2, gaps_filled: 1, last_keep_alive_at: keepAliveAt, posts_read_month: 2000, spend_usd_month: 3.2, budget_remaining: 8000 },
       ])),
     );
     dash = await startDashboard({ warehouse: wh, lakeDir, port: 0, pollMs: 250, token: "" });
@@ -156,6 +157,7 @@ describe.skipIf(!haveBrowser)("dashboard in a browser", () => {
     expect(Number(await value("spooled"))).toBe(12);
     expect(Number(await value("deadLettered"))).toBe(2);
     expect(await page.textContent('#health [data-key="spend"]')).toContain("$3.20");
+    expect(await page.textContent('#health [data-key="spend"]')).toContain("of $16.00 this month, 8,000 posts left");
     const keepAlive = await page.textContent('#health [data-key="lastKeepAliveAt"]');
     expect(keepAlive).toMatch(/\d+ s ago/);
     expect(keepAlive).toContain(keepAliveAt.slice(0, 16).replace("T", " "));

@@ -11,6 +11,19 @@ describe("summarizeHealth", () => {
     expect(h.lastKeepAliveAt).toBe("2026-11-20T10:01:58.000Z");
   });
 
+  it("reads the collector's snake_case record and prices the remaining budget", () => {
+    const h = summarizeHealth([
+      {
+        type: "collector-health", at: "2026-11-20T10:00:00.000Z", host: "laptop", source: "stream", uptime_s: 60,
+        received: 120, delivered: 118, duplicates: 1, resent: 3, spooled: 2, dead_lettered: 1, in_flight: 0, sink_errors: 0,
+        last_delivered_at: "2026-11-20T09:59:59.000Z", reconnects: 1, last_keep_alive_at: "2026-11-20T09:59:50.000Z",
+        bad_lines: 0, gaps_filled: 1, gap_posts: 4, posts_read_today: 120, posts_read_month: 2000, spend_usd_month: 10, budget_remaining: 8000,
+      },
+    ]);
+    expect(h).toMatchObject({ deadLettered: 1, gapsFilled: 1, postsRead: 120, spendUsd: 10, budgetPostsRemaining: 8000, budgetUsd: 50 });
+    expect(h.lastKeepAliveAt).toBe("2026-11-20T09:59:50.000Z");
+  });
+
   it("leaves fields a collector did not write empty instead of failing", () => {
     const h = summarizeHealth([{ at: "2026-11-20T10:00:00Z", received: "12" }]);
     expect(h).toMatchObject({ available: true, received: 12, delivered: null, spooled: null, postsPerMinute: null, lastKeepAliveAt: null });

@@ -1,6 +1,8 @@
 /**
  * Collection health from the collector's health records (cumulative counters, one record per
- * interval). Every field may be missing: records written by older or newer collectors still show.
+ * interval). Fields are read in the collector's snake_case (`dead_lettered`, `last_keep_alive_at`,
+ * `spend_usd_month`, `budget_remaining` posts) or camelCase; any may be missing, so records written
+ * by older or newer collectors still show.
  */
 
 export interface HealthSummary {
@@ -21,6 +23,8 @@ export interface HealthSummary {
   lastKeepAliveAt: string | null;
   spendUsd: number | null;
   budgetUsd: number | null;
+  /** Posts the monthly budget still allows. */
+  budgetPostsRemaining: number | null;
 }
 
 const num = (v: unknown): number | null => {
@@ -36,7 +40,16 @@ const time = (v: unknown): string | null => {
 export const NO_HEALTH: HealthSummary = {
   available: false, at: null, records: 0, postsPerMinute: null, received: null, delivered: null, resent: null,
   spooled: null, deadLettered: null, reconnects: null, gapsFilled: null, postsRead: null, lastKeepAliveAt: null,
-  spendUsd: null, budgetUsd: null,
+  spendUsd: null, budgetUsd: null, budgetPostsRemaining: null,
+};
+
+/** The first of `names` the record has, as a number. */
+const field = (r: Record<string, unknown>, ...names: string[]) => {
+  for (const n of names) {
+    const v = num(r[n]);
+    if (v !== null) return v;
+  }
+  return null;
 };
 
 /**
@@ -58,6 +71,13 @@ export function summarizeHealth(records: readonly Record<string, unknown>[], win
   const a = counter(first.r);
   const b = counter(l);
   const rate = minutes > 0 && a !== null && b !== null && b >= a ? Math.round(((b - a) / minutes) * 10) / 10 : null;
+  const spend = field(l, "spendUsd", "spend_usd_month", "spend_usd");
+  const remaining = field(l, "budgetPostsRemaining", "budget_remaining");
+  const readMonth = field(l, "postsReadMonth", "posts_read_month");
+  // The collector reports the budget as posts left; its price per post is spend / posts read.
+  const budget =
+    field(l, "budgetUsd", "budget_usd") ??
+    (spend !== null && remaining !== null && readMonth ? Math.round((spend + remaining * (spend / readMonth)) * 100) / 100 : null);
   return {
     available: true,
     at: last.at,
@@ -67,12 +87,13 @@ export function summarizeHealth(records: readonly Record<string, unknown>[], win
     delivered: num(l.delivered),
     resent: num(l.resent),
     spooled: num(l.spooled),
-    deadLettered: num(l.deadLettered),
+    deadLettered: field(l, "deadLettered", "dead_lettered"),
     reconnects: num(l.reconnects),
-    gapsFilled: num(l.gapsFilled),
-    postsRead: num(l.postsRead),
-    lastKeepAliveAt: time(l.lastKeepAliveAt),
-    spendUsd: num(l.spendUsd),
-    budgetUsd: num(l.budgetUsd),
+    gapsFilled: field(l, "gapsFilled", "gaps_filled"),
+    postsRead: field(l, "postsRead", "posts_read_today"),
+    lastKeepAliveAt: time(l.lastKeepAliveAt ?? l.last_keep_alive_at),
+    spendUsd: spend,
+    budgetUsd: budget,
+    budgetPostsRemaining: remaining,
   };
 }

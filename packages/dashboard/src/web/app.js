@@ -202,7 +202,7 @@ function renderHealth(h) {
     return replace($("health"), [empty("No health records yet: they appear once the collector has run for a minute.")]);
   }
   $("health-hint").textContent = `Latest collector record ${ago(h.at)} (${when(h.at)}).`;
-  const spend = kpi("spend", "Spend vs budget", h.spendUsd === null ? "–" : `$${Number(h.spendUsd).toFixed(2)}`, h.budgetUsd === null ? "no budget set" : `of $${Number(h.budgetUsd).toFixed(2)}`, "", h.spendUsd);
+  const spend = kpi("spend", "Spend vs budget", h.spendUsd === null ? "–" : `$${Number(h.spendUsd).toFixed(2)}`, h.budgetUsd === null ? "no budget set" : `of $${Number(h.budgetUsd).toFixed(2)} this month${h.budgetPostsRemaining === null ? "" : `, ${fmt(h.budgetPostsRemaining)} posts left`}`, "", h.spendUsd);
   if (h.spendUsd !== null && h.budgetUsd) {
     const ratio = h.spendUsd / h.budgetUsd;
     const bar = el("span");
