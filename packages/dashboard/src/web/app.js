@@ -275,13 +275,21 @@ $("f-reset").addEventListener("click", () => { form.from.value = ""; form.to.val
 function connect() {
   const live = $("live");
   const events = new EventSource("/api/events");
-  events.addEventListener("hello", () => { live.dataset.state = "live"; $("live-text").textContent = "live"; });
+  const show = (/** @type {any} */ sig) => {
+    live.dataset.state = "live";
+    $("live-text").textContent = sig ? `live · ${fmt(sig.rows)} rows · last collected ${ago(sig.lastCollectedAt)}` : "live";
+  };
+  let wasOffline = false;
+  events.addEventListener("hello", (e) => {
+    show(JSON.parse(/** @type {MessageEvent} */ (e).data));
+    if (wasOffline) void load(); // the server restarted or the network came back: rows may have changed meanwhile
+    wasOffline = false;
+  });
   events.addEventListener("changed", (e) => {
-    const sig = JSON.parse(/** @type {MessageEvent} */ (e).data);
-    $("live-text").textContent = `live · ${fmt(sig.rows)} rows · updated ${new Date().toISOString().slice(11, 19)} UTC`;
+    show(JSON.parse(/** @type {MessageEvent} */ (e).data));
     void load();
   });
-  events.addEventListener("error", () => { live.dataset.state = "offline"; $("live-text").textContent = "reconnecting…"; });
+  events.addEventListener("error", () => { wasOffline = true; live.dataset.state = "offline"; $("live-text").textContent = "reconnecting…"; });
 }
 setInterval(() => getJson("/api/health", new URLSearchParams()).then(renderHealth).catch(() => {}), 15000);
 
