@@ -12,6 +12,7 @@
 import { closeSync, openSync, fsyncSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { fitsBatch, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
 import { SpoolError } from "./errors.ts";
 
 export interface SpoolPosition {
@@ -19,11 +20,7 @@ export interface SpoolPosition {
   offset: number;
 }
 
-export interface SpoolReadLimits {
-  maxRecordsPerBatch: number;
-  maxBatchBytes: number;
-  maxRecordBytes: number;
-}
+export type SpoolReadLimits = BatchLimits;
 
 export interface SpoolRead {
   /** Records that fit after what the caller already holds, in spool order. */
@@ -318,10 +315,10 @@ export class DiskSpool {
       let start = 0;
       for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
         const length = nl + 1 - start;
-        if (length > limits.maxRecordBytes) {
+        if (isOversizeRecord(length, limits)) {
           oversize.push(Buffer.from(buf.subarray(start, nl + 1)));
         } else {
-          if (count + 1 > limits.maxRecordsPerBatch || bytes + length > limits.maxBatchBytes) break outer;
+          if (!fitsBatch(count, bytes, length, limits)) break outer;
           records.push(Buffer.from(buf.subarray(start, nl + 1)));
           count++;
           bytes += length;
