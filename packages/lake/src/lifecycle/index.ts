@@ -6,6 +6,7 @@ export * from "./local-deletion-target.ts";
 export * from "./held-post-ids.ts";
 export * from "./rescore-lake.ts";
 export { listLakeObjects, readObjectLines, rewriteObject } from "./lake-files.ts";
-export { athenaDeletionTarget, AthenaQueryError, idList, type AthenaDeletionTargetOptions } from "./aws/athena-deletion-target.ts";
+export { athenaDeletionTarget, athenaHeldPostIds, athenaRunner, AthenaQueryError, idList, type AthenaDeletionTargetOptions, type AthenaRunner } from "./aws/athena-deletion-target.ts";
+export { s3DeletionLog, type S3DeletionLogRecord } from "./aws/s3-deletion-log.ts";
 export { s3RawDeletionTarget, S3RewriteError, createdAtOfXId, type S3RawDeletionTargetOptions } from "./aws/s3-raw-deletion-target.ts";
 export { replayRawFromS3, type ReplayRawFromS3Options, type ReplayRawResult } from "./aws/replay-raw-from-s3.ts";

@@ -53,12 +53,17 @@ export function idList(ids: readonly string[], what = "id"): string {
   return `(${ids.map((id) => `'${id}'`).join(", ")})`;
 }
 
-export function athenaDeletionTarget(o: AthenaDeletionTargetOptions) {
-  const table = `${ident(o.database)}.${ident(o.table ?? SCORED_TABLE_NAME)}`;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const batchSize = o.batchSize ?? 1000;
-  const maxPolls = o.maxPolls ?? 600;
+export interface AthenaRunner {
+  /** Runs a statement to completion; returns its query id. */
+  run(statement: string, sql: string): Promise<string>;
+  /** Runs a query and returns its rows as strings, without the header row. */
+  rows(statement: string, sql: string): Promise<string[][]>;
+}
 
+/** Runs Athena statements in a workgroup, polling each to SUCCEEDED (or raising `AthenaQueryError`). */
+export function athenaRunner(o: { athena: AthenaClient; database: string; workGroup: string; sleep?: (ms: number) => Promise<void>; maxPolls?: number }): AthenaRunner {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxPolls = o.maxPolls ?? 600;
   async function run(statement: string, sql: string): Promise<string> {
     const started = await o.athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: o.workGroup, QueryExecutionContext: { Database: o.database } }));
     const id = started.QueryExecutionId ?? null;
@@ -72,7 +77,6 @@ export function athenaDeletionTarget(o: AthenaDeletionTargetOptions) {
     }
     throw new AthenaQueryError(statement, id, `not finished after ${maxPolls} polls`);
   }
-
   async function rows(statement: string, sql: string): Promise<string[][]> {
     const id = await run(statement, sql);
     const out: string[][] = [];
@@ -84,6 +88,26 @@ export function athenaDeletionTarget(o: AthenaDeletionTargetOptions) {
     } while (token);
     return out.slice(1); // the first row is the header
   }
+  return { run, rows };
+}
+
+/** The ids the Iceberg table holds for posts created in a window (what a compliance job checks). */
+export async function athenaHeldPostIds(o: { athena: AthenaClient; database: string; workGroup: string; table?: string; window: { start: string; end: string }; sleep?: (ms: number) => Promise<void> }): Promise<string[]> {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+  for (const [k, v] of Object.entries(o.window)) if (!iso.test(v)) throw new RangeError(`window.${k}: ${JSON.stringify(v)} is not an ISO UTC timestamp`);
+  const table = `${ident(o.database)}.${ident(o.table ?? SCORED_TABLE_NAME)}`;
+  const ts = (v: string) => `from_iso8601_timestamp('${v}')`;
+  const rows = await athenaRunner(o).rows(
+    "held ids",
+    `SELECT id FROM ${table} WHERE dt BETWEEN DATE '${o.window.start.slice(0, 10)}' AND DATE '${o.window.end.slice(0, 10)}' AND created_at BETWEEN ${ts(o.window.start)} AND ${ts(o.window.end)}`,
+  );
+  return rows.map((r) => r[0]!).filter((id) => ID.test(id));
+}
+
+export function athenaDeletionTarget(o: AthenaDeletionTargetOptions) {
+  const table = `${ident(o.database)}.${ident(o.table ?? SCORED_TABLE_NAME)}`;
+  const batchSize = o.batchSize ?? 1000;
+  const { run, rows } = athenaRunner(o);
 
   async function deleteWhere(column: "id" | "author_id", values: string[]) {
     let removedRows = 0;

@@ -8,7 +8,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { athenaDeletionTarget, AthenaQueryError } from "./athena-deletion-target.ts";
+import { athenaDeletionTarget, athenaHeldPostIds, AthenaQueryError } from "./athena-deletion-target.ts";
+import { s3DeletionLog } from "./s3-deletion-log.ts";
 import { createdAtOfXId, s3RawDeletionTarget } from "./s3-raw-deletion-target.ts";
 import { replayRawFromS3 } from "./replay-raw-from-s3.ts";
 
@@ -84,6 +85,15 @@ describe("S3 raw deletion target (against s3rver)", { timeout: 30_000 }, () => {
     expect(accepted.sort()).toEqual(ids); // each record accepted exactly once, the refused one after a resend
   });
 
+  it("writes each deletion record as its own object under compliance/", async () => {
+    const log = s3DeletionLog({ s3, bucket: "lake" });
+    await log({ phase: "planned", run_id: "r1", at: "2026-11-24T10:00:00.000Z", ids: ["5"] } as never);
+    await log({ phase: "deleted", run_id: "r1", at: "2026-11-24T10:00:01.000Z", ids: ["5"] } as never);
+    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: "lake", Prefix: "compliance/" }))).Contents ?? []).map((c) => c.Key);
+    expect(keys).toEqual(["compliance/dt=2026-11-24/deletions-2026-11-24T10-00-00-000Z-r1-planned.ndjson", "compliance/dt=2026-11-24/deletions-2026-11-24T10-00-01-000Z-r1-deleted.ndjson"]);
+    expect(JSON.parse((await get(keys[1]!))[0]!)).toMatchObject({ phase: "deleted", ids: ["5"] });
+  });
+
   it("reads a post's creation time from its id", () => {
     const at = Date.parse("2026-11-20T01:00:00.123Z");
     const id = String((BigInt(at - 1288834974657) << 22n) | 4095n);
@@ -113,7 +123,10 @@ async function startAthenaServer(table: { id: string; dt: string; author_id: str
         const ids = [...(/IN \(([^)]*)\)/.exec(sql)?.[1] ?? "").matchAll(/'(\d+)'/g)].map((m) => m[1]);
         const col = /WHERE (\w+) IN/.exec(sql)?.[1] as "id" | "author_id" | undefined;
         let rows: string[][] = [];
-        if (sql.startsWith("SELECT") && col) {
+        if (sql.startsWith("SELECT id FROM")) {
+          const [from, to] = [...sql.matchAll(/DATE '([\d-]+)'/g)].map((m) => m[1]!);
+          rows = [["id"], ...table.filter((r) => r.dt >= from! && r.dt <= to!).map((r) => [r.id])];
+        } else if (sql.startsWith("SELECT") && col) {
           const byDt = new Map<string, number>();
           for (const r of table) if (ids.includes(r[col])) byDt.set(r.dt, (byDt.get(r.dt) ?? 0) + 1);
           rows = [["dt", "n"], ...[...byDt].map(([d, n]) => [d, String(n)])];
@@ -159,6 +172,15 @@ describe("Athena deletion target (against a server speaking Athena's protocol)",
       `OPTIMIZE "defi"."scored_posts" REWRITE DATA USING BIN_PACK WHERE dt IN (DATE '2026-11-20')`,
       `VACUUM "defi"."scored_posts"`,
     ]);
+    await athena.close();
+  });
+
+  it("lists the ids held for a window, pruned by partition, and refuses a malformed window", async () => {
+    const athena = await startAthenaServer([{ id: "11", dt: "2026-11-19", author_id: "1" }, { id: "12", dt: "2026-11-25", author_id: "1" }]);
+    const window = { start: "2026-11-18T00:00:00.000Z", end: "2026-11-20T00:00:00.000Z" };
+    expect(await athenaHeldPostIds({ athena: athena.client, database: "defi", workGroup: "wg", window, sleep: async () => {} })).toEqual(["11"]);
+    expect(athena.statements[0]).toContain("created_at BETWEEN from_iso8601_timestamp('2026-11-18T00:00:00.000Z') AND from_iso8601_timestamp('2026-11-20T00:00:00.000Z')");
+    await expect(athenaHeldPostIds({ athena: athena.client, database: "defi", workGroup: "wg", window: { start: "x' OR 1=1 --", end: window.end } })).rejects.toThrow(/window.start/);
     await athena.close();
   });
 
