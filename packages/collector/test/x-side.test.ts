@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const client = () => createXClient({ bearerToken: "test-token", baseUrl: server.base });
-const HOUR_AGO = Date.now() - 3_600_000;
+const HOUR_AGO = Math.floor((Date.now() - 3_600_000) / 1000) * 1000; // whole seconds, as search windows are
 /** Post n, created n × 10 s after an hour ago (inside recent search's reach). */
 const at = (n: number) => new Date(HOUR_AGO + n * 10_000).toISOString();
 const limits = { maxPostsPerMonth: null, maxUsdPerMonth: null, usdPerPost: 0.005 };
@@ -103,6 +103,16 @@ describe("recent search backfill", () => {
     expect(new Set(server.searchedIds).size).toBe(server.searchedIds.length);
     expect(server.searchedIds).toHaveLength(20);
     expect(searchedWindows(statePath, "(aave)")).toEqual([{ start: Date.parse(at(1)), end: Date.parse(at(21)) }]);
+  });
+
+  it("forgets searched windows older than recent search can reach", async () => {
+    const statePath = join(dir, "search.json");
+    let now = Date.now();
+    for await (const _ of searchBackfill({ client: client(), queries: [{ query: "(aave)", tags: [] }], window: { start: Date.parse(at(1)), end: Date.parse(at(3)) }, statePath, clock: () => now }));
+    expect(searchedWindows(statePath, "(aave)")).toHaveLength(1);
+    now += 9 * 86_400_000;
+    for await (const _ of searchBackfill({ client: client(), queries: [{ query: "(aave)", tags: [] }], window: { start: now - 60_000, end: now - 30_000 }, statePath, clock: () => now }));
+    expect(searchedWindows(statePath, "(aave)")).toEqual([{ start: Math.floor((now - 60_000) / 1000) * 1000, end: Math.ceil((now - 30_000) / 1000) * 1000 }]);
   });
 
   it("resumes from the page checkpoint after a restart without reading a page twice", async () => {

@@ -7,7 +7,7 @@
  */
 import { postsFromSearchPage, type Post } from "@defi-sentiment/shared";
 import { BudgetExceededError } from "../core/budget.ts";
-import { clampToRecentSearch, isoSecond, mergeWindows, RECENT_SEARCH, subtractWindows, type TimeWindow } from "../core/gap-fill.ts";
+import { alignWindow, clampToRecentSearch, isoSecond, mergeWindows, RECENT_SEARCH, subtractWindows, type TimeWindow } from "../core/gap-fill.ts";
 import { abortableSleep } from "../core/stream-supervisor.ts";
 import type { BudgetMeter } from "../x/budget-meter.ts";
 import { readJsonState, writeJsonState } from "../x/json-state-file.ts";
@@ -76,7 +76,16 @@ export async function* searchBackfill(o: SearchBackfillOptions): AsyncGenerator<
   const log = o.log ?? (() => {});
   const stats = o.stats ?? newSearchStats();
   const state = readJsonState<SearchState>(o.statePath, { version: 1, searched: {}, inProgress: null }, isSearchState);
-  const save = () => writeJsonState(o.statePath, state);
+  const save = () => {
+    // Windows older than recent search's reach can never be searched again: forget them, so the
+    // state stays small over weeks of reconnects.
+    const horizon = clock() - RECENT_SEARCH.lookbackMs - 86_400_000;
+    for (const q of Object.keys(state.searched)) {
+      state.searched[q] = state.searched[q]!.filter((w) => w.end > horizon);
+      if (!state.searched[q]!.length) delete state.searched[q];
+    }
+    writeJsonState(o.statePath, state);
+  };
 
   type Piece = { q: SearchQuery; window: TimeWindow; nextToken?: string; sinceId?: string };
   const pieces: Piece[] = [];
@@ -90,7 +99,8 @@ export async function* searchBackfill(o: SearchBackfillOptions): AsyncGenerator<
     await sleep(ready - clock(), o.signal);
     if (o.signal?.aborted) return;
   }
-  const clamped = clampToRecentSearch(o.window, clock());
+  // Whole seconds, as X's start_time/end_time: what is stored as searched is exactly what was asked.
+  const clamped = clampToRecentSearch(alignWindow(o.window), clock());
   if (clamped && clamped.start > o.window.start)
     log({ level: "warn", msg: "search window starts before recent search's 7 days; older posts cannot be recovered", from: isoSecond(o.window.start), searchableFrom: isoSecond(clamped.start) });
   if (clamped) {
