@@ -21,6 +21,8 @@ describe("summarizeHealth", () => {
       },
     ]);
     expect(h).toMatchObject({ deadLettered: 1, gapsFilled: 1, postsRead: 120, spendUsd: 10, budgetPostsRemaining: 8000, budgetUsd: 50 });
+    // a single record: the rate is the average since the collector started
+    expect(h).toMatchObject({ postsPerMinute: 118, rateBasis: "uptime" });
     expect(h.lastKeepAliveAt).toBe("2026-11-20T09:59:50.000Z");
   });
 

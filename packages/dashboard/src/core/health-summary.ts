@@ -12,6 +12,8 @@ export interface HealthSummary {
   at: string | null;
   records: number;
   postsPerMinute: number | null;
+  /** What the rate covers: the last records' window, or the collector's whole uptime. */
+  rateBasis: "window" | "uptime" | null;
   received: number | null;
   delivered: number | null;
   resent: number | null;
@@ -38,7 +40,7 @@ const time = (v: unknown): string | null => {
 };
 
 export const NO_HEALTH: HealthSummary = {
-  available: false, at: null, records: 0, postsPerMinute: null, received: null, delivered: null, resent: null,
+  available: false, at: null, records: 0, postsPerMinute: null, rateBasis: null, received: null, delivered: null, resent: null,
   spooled: null, deadLettered: null, reconnects: null, gapsFilled: null, postsRead: null, lastKeepAliveAt: null,
   spendUsd: null, budgetUsd: null, budgetPostsRemaining: null,
 };
@@ -70,7 +72,11 @@ export function summarizeHealth(records: readonly Record<string, unknown>[], win
   const minutes = (Date.parse(last.at) - Date.parse(first.at)) / 60_000;
   const a = counter(first.r);
   const b = counter(l);
-  const rate = minutes > 0 && a !== null && b !== null && b >= a ? Math.round(((b - a) / minutes) * 10) / 10 : null;
+  const windowRate = minutes > 0 && a !== null && b !== null && b >= a ? Math.round(((b - a) / minutes) * 10) / 10 : null;
+  // One record (or a restart inside the window): fall back to the average since the collector started.
+  const uptime = field(l, "uptime_s", "uptimeS");
+  const uptimeRate = b !== null && uptime ? Math.round((b / (uptime / 60)) * 10) / 10 : null;
+  const rate = windowRate ?? uptimeRate;
   const spend = field(l, "spendUsd", "spend_usd_month", "spend_usd");
   const remaining = field(l, "budgetPostsRemaining", "budget_remaining");
   const readMonth = field(l, "postsReadMonth", "posts_read_month");
@@ -83,6 +89,7 @@ export function summarizeHealth(records: readonly Record<string, unknown>[], win
     at: last.at,
     records: records.length,
     postsPerMinute: rate,
+    rateBasis: windowRate !== null ? "window" : uptimeRate !== null ? "uptime" : null,
     received: num(l.received),
     delivered: num(l.delivered),
     resent: num(l.resent),

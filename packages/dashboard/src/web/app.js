@@ -210,7 +210,7 @@ function renderHealth(h) {
     spend.append(el("div", { class: `meter${ratio >= 1 ? " over" : ""}` }, [bar]));
   }
   replace($("health"), [
-    kpi("postsPerMinute", "Posts / min", h.postsPerMinute === null ? "–" : String(h.postsPerMinute), "delivered, last 10 min", "", h.postsPerMinute),
+    kpi("postsPerMinute", "Posts / min", h.postsPerMinute === null ? "–" : String(h.postsPerMinute), h.rateBasis === "uptime" ? "delivered, since start" : "delivered, last 10 min", "", h.postsPerMinute),
     kpi("lastKeepAliveAt", "Last keep-alive", ago(h.lastKeepAliveAt), h.lastKeepAliveAt ? when(h.lastKeepAliveAt) : "stream not connected"),
     kpi("reconnects", "Reconnects", fmt(h.reconnects), `${fmt(h.gapsFilled)} gaps filled`, "", h.reconnects),
     kpi("spooled", "Spool size", fmt(h.spooled), `${fmt(h.resent)} resent`, "", h.spooled),
