@@ -73,6 +73,7 @@ const INVOKES: Record<string, () => Record<string, unknown>> = {
 export async function installMocks(stack: string): Promise<void> {
   recorded.length = 0;
   invokes.length = 0;
+  pulumi.runtime.setAllConfig({}); // test files share a worker (isolate: false): no config carries over
   await pulumi.runtime.setMocks(
     {
       newResource(a) {
