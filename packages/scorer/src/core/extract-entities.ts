@@ -24,13 +24,19 @@ for (const p of DEFI_PROTOCOLS) {
   for (const s of p.spellings) bySpelling.set(s, p);
 }
 let maxSpellingWords = 1;
-for (const k of bySpelling.keys()) maxSpellingWords = Math.max(maxSpellingWords, k.split(" ").length);
+/** First words of multi-word spellings ("curve" of "curve finance"), so n-grams are built only there. */
+const phraseStarts = new Set<string>();
+for (const k of bySpelling.keys()) {
+  const words = k.split(" ");
+  maxSpellingWords = Math.max(maxSpellingWords, words.length);
+  if (words.length > 1) phraseStarts.add(words[0]!);
+}
 const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
 const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
 /** Words, keeping inner dots ("curve.fi", "jup.ag"); a preceding $, #, @ or / marks a non-word. */
-const WORD = /(?<![$#@/\p{L}\p{N}.])[\p{L}\p{N}](?:[\p{L}\p{N}.]*[\p{L}\p{N}])?/gu;
+const WORD = /[$#@/]?[\p{L}\p{N}](?:[\p{L}\p{N}.]*[\p{L}\p{N}])?/gu;
 
 function domainOf(url: string): string | null {
   try {
@@ -56,10 +62,12 @@ const uniq = (xs: string[]) => [...new Set(xs)];
  */
 export function extractEntities(post: Post): PostEntities {
   const text = post.text;
-  const cashtags = uniq([...post.cashtags, ...Array.from(text.matchAll(CASHTAG), (m) => m[1]!)].map((c) => c.toUpperCase().replace(/\.X$/, "")));
-  const hashtags = uniq([...post.hashtags, ...Array.from(text.matchAll(HASHTAG), (m) => m[1]!)].map((h) => h.replace(/^#/, "")));
-  const mentions = uniq([...post.mentions, ...Array.from(text.matchAll(MENTION), (m) => m[1]!)].map((m) => m.replace(/^@/, "")));
-  const domains = uniq([...post.urls, ...Array.from(text.matchAll(URL_IN_TEXT), (m) => m[0])].flatMap((u) => domainOf(u) ?? []));
+  // each scan only when its marker character occurs at all
+  const inText = (re: RegExp, marker: string) => (text.includes(marker) ? Array.from(text.matchAll(re), (m) => m[1] ?? m[0]) : []);
+  const cashtags = uniq([...post.cashtags, ...inText(CASHTAG, "$")].map((c) => c.toUpperCase().replace(/\.X$/, "")));
+  const hashtags = uniq([...post.hashtags, ...inText(HASHTAG, "#")].map((h) => h.replace(/^#/, "")));
+  const mentions = uniq([...post.mentions, ...inText(MENTION, "@")].map((m) => m.replace(/^@/, "")));
+  const domains = uniq([...post.urls, ...inText(URL_IN_TEXT, "http")].flatMap((u) => domainOf(u) ?? []));
 
   const protocols = new Set<string>();
   for (const c of cashtags) {
@@ -74,11 +82,12 @@ export function extractEntities(post: Post): PostEntities {
     const p = protocolOfDomain(d);
     if (p) protocols.add(p.name);
   }
-  const written = Array.from(text.matchAll(WORD), (m) => m[0]);
+  const written = Array.from(text.matchAll(WORD), (m) => m[0]).filter((w) => !"$#@/".includes(w[0]!));
   const lower = written.map((w) => w.toLowerCase());
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
-    for (let n = Math.min(maxSpellingWords, lower.length - i); n >= 1; n--) {
+    const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;
+    for (let n = longest; n >= 1; n--) {
       const spelling = n === 1 ? lower[i]! : lower.slice(i, i + n).join(" ");
       const p = bySpelling.get(spelling);
       if (!p) continue;

@@ -71,6 +71,13 @@ describe("scoreText", () => {
     expect(score('they said "bottom is in" lol')).toBeLessThan(score("bottom is in lol"));
   });
 
+  it("treats words that are Object.prototype keys as ordinary words", () => {
+    for (const t of ["constructor is great", "toString valueOf hasOwnProperty __proto__ bullish"]) {
+      expect(Number.isFinite(score(t)), t).toBe(true);
+      expect(label(t)).toBe("positive");
+    }
+  });
+
   it("leaves plain statements neutral, and keeps the score in [-1, 1]", () => {
     expect(label("The meeting is at 3pm in the main room.")).toBe("neutral");
     expect(scoreText("").label).toBe("neutral");

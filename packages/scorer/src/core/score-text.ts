@@ -14,6 +14,10 @@ export interface TextSentiment {
 }
 
 const LEXICON = buildSentimentLexicon();
+// Maps, not object lookups: a post saying "constructor" or "toString" must not hit Object.prototype
+const INTENSITY = new Map(Object.entries(INTENSIFIERS));
+const EMOJI = new Map(Object.entries(EMOJI_VALENCE));
+const EMOTICON = new Map(Object.entries(EMOTICON_VALENCE));
 
 const EMOTICON_SOURCE = Object.keys(EMOTICON_VALENCE)
   .sort((a, b) => b.length - a.length)
@@ -50,10 +54,18 @@ const CRYPTO_LEAN = 0.25;
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
+function hasTripleLetter(word: string): boolean {
+  for (let i = 2; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === word.charCodeAt(i - 1) && c === word.charCodeAt(i - 2)) return true;
+  }
+  return false;
+}
+
 function lookup(word: string): number | undefined {
   const v = LEXICON.words.get(word);
   if (v !== undefined) return v;
-  if (/(.)\1\1/.test(word)) {
+  if (hasTripleLetter(word)) {
     const two = word.replace(/(.)\1{2,}/g, "$1$1");
     const one = word.replace(/(.)\1{2,}/g, "$1");
     return LEXICON.words.get(two) ?? LEXICON.words.get(one);
@@ -91,7 +103,8 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
     if (m[1] || m[4]) continue;
     if (m[2]) {
       words++;
-      const w = m[2].toLowerCase().replace(/’/g, "'");
+      const lowered = m[2].toLowerCase();
+      const w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
       tokens.push({ kind: "word", text: w, raw: m[2], end: m.index + m[2].length });
     } else if (m[3]) {
@@ -107,9 +120,9 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       const sign = m[6].startsWith("+") ? 1 : -1;
       tokens.push({ kind: "valence", text: m[6], raw: m[6], valence: 1.5 * sign });
     } else if (m[7]) {
-      tokens.push({ kind: "valence", text: m[7], raw: m[7], valence: EMOTICON_VALENCE[m[7].toLowerCase()] ?? 0 });
+      tokens.push({ kind: "valence", text: m[7], raw: m[7], valence: EMOTICON.get(m[7].toLowerCase()) ?? 0 });
     } else if (m[8]) {
-      const v = EMOJI_VALENCE[m[8]];
+      const v = EMOJI.get(m[8]);
       if (v !== undefined) tokens.push({ kind: "valence", text: m[8], raw: m[8], valence: v });
     } else if (m[9]) {
       tokens.push({ kind: "punct", text: m[9], raw: m[9] });
@@ -237,7 +250,7 @@ export function rawValence(text: string): number {
         negationLeft = NEGATION_SCOPE;
         continue;
       }
-      const intensity = INTENSIFIERS[w];
+      const intensity = INTENSITY.get(w);
       if (intensity !== undefined) {
         multiplier *= intensity;
         continue;
