@@ -13,9 +13,9 @@ import { chromium } from "playwright-core";
 import { Warehouse } from "@defi-sentiment/lake";
 import { askFiltered, computeDashboardAnswers, DASHBOARD_QUESTIONS, startDashboard } from "../src/index.ts";
 import { syntheticTableSql } from "./synthetic-table-sql.ts";
-// The repo-wide BENCHMARKS.md writer is a root script, not a package: imported by path on purpose.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { machineLine, writeBenchmarkSection } from "../../../bench/benchmarks-file.ts";
+// The repo-wide BENCHMARKS.md writer is a root script, not a package: loaded by path on purpose.
+type BenchmarksFile = typeof import("../../../bench/benchmarks-file.ts");
+const { machineLine, writeBenchmarkSection } = (await import(new URL("../../../bench/benchmarks-file.ts", import.meta.url).href)) as BenchmarksFile;
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" }, runs: { type: "string", default: "5" } } });
 const rows = Number(values.rows);
