@@ -6,3 +6,4 @@
 export * from "./warehouse.ts";
 export * from "./local-delivery-stream.ts";
 export * from "./report.ts";
+export * from "./lifecycle/index.ts";
