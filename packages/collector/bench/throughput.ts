@@ -11,7 +11,6 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateStreamLines, postFromStreamLine, type Post, type RecordSink } from "@defi-sentiment/shared";
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the BENCHMARKS.md writer lives at the root by design (import by relative path)
 import { machineLine, writeBenchmarkSection } from "../../../bench/benchmarks-file.ts";
 import { createFirehoseSink, openDelivery } from "../src/delivery/index.ts";
 import { startFirehoseServer } from "../test/firehose-server.ts";

@@ -14,6 +14,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileH
 import path from "node:path";
 import { fitsBatch, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
 import { SpoolError } from "./errors.ts";
+import { lockSpool, unlockSpool } from "./spool-lock.ts";
 
 export interface SpoolPosition {
   segment: number;
@@ -33,41 +34,6 @@ export interface SpoolRead {
 
 const SEGMENT = /^segment-(\d{12})\.ndjson$/;
 const ACK_FILE = "ack.json";
-const LOCK_FILE = "spool.lock";
-/** Spool directories open in this process. */
-const openHere = new Set<string>();
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** One writer per spool: refuses a directory open here or in another live process (a stale lock from kill -9 is taken over). */
-async function lockSpool(dir: string): Promise<void> {
-  const key = path.resolve(dir);
-  if (openHere.has(key)) throw new SpoolError("spool is already open in this process", dir);
-  const lock = path.join(dir, LOCK_FILE);
-  try {
-    const pid = Number((await readFile(lock, "utf8")).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-      throw new SpoolError(`spool is in use by process ${pid} (remove ${LOCK_FILE} if that process is not a collector)`, dir);
-    }
-  } catch (err) {
-    if (err instanceof SpoolError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  await writeFile(lock, String(process.pid));
-  openHere.add(key);
-}
-
-async function unlockSpool(dir: string): Promise<void> {
-  openHere.delete(path.resolve(dir));
-  await rm(path.join(dir, LOCK_FILE), { force: true });
-}
 const NEWLINE = 0x0a;
 
 const segmentName = (n: number) => `segment-${String(n).padStart(12, "0")}.ndjson`;

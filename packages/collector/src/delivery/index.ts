@@ -3,7 +3,8 @@
  * At-least-once delivery of posts to a RecordSink (Firehose or the local delivery stream)
  * through a durable disk spool. See packages/collector/docs/delivery.md.
  */
-export { openDelivery, type Delivery, type DeliveryOptions, type DeliveryStats } from "./open-delivery.ts";
+export { openDelivery } from "./open-delivery.ts";
+export type { Delivery, DeliveryOptions, DeliveryStats } from "./delivery-types.ts";
 export { createFirehoseSink, type FirehoseSinkOptions } from "./firehose-sink.ts";
 export { DeliveryClosedError, FirehoseResponseError, FirehoseSinkConfigError, SpoolError } from "./errors.ts";
 export type { DeadLetterLine, DeadLetterReason } from "./dead-letter-file.ts";

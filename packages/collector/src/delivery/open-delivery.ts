@@ -2,65 +2,14 @@
  * Delivery that loses nothing: dedupe → durable disk spool → one PutRecordBatch at a time →
  * ack cursor. See docs/delivery.md for the design and the crash semantics.
  */
-import { encodeFirehoseRecord, type Post, type RecordSink } from "@defi-sentiment/shared";
+import { encodeFirehoseRecord, type Post } from "@defi-sentiment/shared";
 import { DEFAULT_BATCH_LIMITS, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
 import { backoffDelay, DEFAULT_RESEND_POLICY, planResend, type ResendPolicy } from "./core/resend-policy.ts";
+import type { Delivery, DeliveryOptions, DeliveryStats } from "./delivery-types.ts";
 import { DeadLetterFile, type DeadLetterEntry } from "./dead-letter-file.ts";
 import { comparePositions, DiskSpool, type SpoolPosition } from "./disk-spool.ts";
 import { DeliveryClosedError } from "./errors.ts";
 import { RecentIdsFile } from "./recent-ids-file.ts";
-
-export interface DeliveryOptions {
-  /** Firehose adapter in AWS, the local delivery stream locally (packages/lake). */
-  sink: RecordSink;
-  /** Durable disk spool; drained first on restart. */
-  spoolDir: string;
-  /** Oversize / permanently rejected records, NDJSON files, never silently dropped. */
-  deadLetterDir: string;
-  /** Flush a partial batch after this long (default 1000). */
-  maxBatchAgeMs?: number;
-  /** Recent post ids remembered (default 200_000), persisted in spoolDir. */
-  dedupeWindow?: number;
-  clock?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  log?: (event: Record<string, unknown>) => void;
-  /** Roll to a new spool segment file past this size (default 8 MiB). */
-  segmentBytes?: number;
-  /** Backoff and permanent-failure policy (defaults: 100 ms doubling to 20 s, 5 attempts). */
-  resendPolicy?: Partial<ResendPolicy>;
-}
-
-export interface DeliveryStats {
-  /** Posts passed to `accept`. */
-  received: number;
-  /** Posts dropped by `accept` because their id was seen recently. */
-  duplicates: number;
-  /** Records the sink acknowledged (a record redelivered after a crash counts again). */
-  delivered: number;
-  /** Record sends beyond the first (resend rounds and whole-call retries). */
-  resent: number;
-  /** Records in the disk spool not yet acknowledged (the backlog). */
-  spooled: number;
-  deadLettered: number;
-  /** Records in the sink call under way (0 or the size of one call). */
-  inFlight: number;
-  lastDeliveredAt: number | null;
-  /** Whole-call errors plus per-record failures reported by the sink. */
-  sinkErrors: number;
-}
-
-export interface Delivery {
-  /** Dedupes by post id, then appends to the spool durably (fsync); resolves when the posts are safe on disk. Returns how many were new. */
-  accept(posts: Post[]): Promise<{ accepted: number; duplicates: number }>;
-  /** True if this id was seen recently (used by search/gap fill to avoid re-delivering). */
-  seen(id: string): boolean;
-  stats(): DeliveryStats;
-  /** Resolves when everything accepted so far has been acknowledged by the sink (or dead-lettered). */
-  drain(): Promise<void>;
-  /** Flushes, waits for the in-flight call, persists state, stops. Safe to call twice. */
-  close(): Promise<void>;
-}
 
 interface Batch {
   records: Buffer[];
