@@ -183,6 +183,7 @@ async function openSource(
       const client = ctx.options.xClient ?? createXClient({ bearerToken: await resolveBearerToken(config.x, config.firehose.region), baseUrl: config.x.baseUrl });
       const budget = openBudgetMeter(dataFiles(config.dataDir).budget, config.budget);
       ctx.setBudget(budget);
+      ctx.closers.push(() => budget.flush());
       budget.assertAvailable();
       const queries = searchQueriesFor(config.rules, config.x.searchQueryMaxLength);
       const statePath = dataFiles(config.dataDir).search;

@@ -20,8 +20,14 @@ const isBudgetState = (v: unknown): v is BudgetState => {
 };
 
 export interface BudgetMeter {
-  /** Counts posts read; persists at once. */
+  /**
+   * Counts posts read. Persists at once when the last write is `persistEveryMs` old or the cap is
+   * reached, otherwise within `persistEveryMs` (a sync fsync per stream post would cap the stream
+   * at the disk's fsync rate); a crash forgets at most that long of counting.
+   */
   record(posts: number): void;
+  /** Writes counts not yet persisted. */
+  flush(): void;
   status(): BudgetStatus & { postsToday: number; postsThisMonth: number };
   /** How many more posts may be read this month. */
   remaining(): number;
@@ -30,14 +36,26 @@ export interface BudgetMeter {
   readonly limits: BudgetLimits;
 }
 
-export function openBudgetMeter(path: string, limits: BudgetLimits, clock: () => number = Date.now): BudgetMeter {
+export function openBudgetMeter(path: string, limits: BudgetLimits, clock: () => number = Date.now, persistEveryMs = 1000): BudgetMeter {
   let state = readJsonState(path, emptyBudget(clock()), isBudgetState);
+  let savedAt = -Infinity;
+  let pending: NodeJS.Timeout | null = null;
+  const save = () => {
+    if (pending) clearTimeout(pending);
+    pending = null;
+    savedAt = clock();
+    writeJsonState(path, state);
+  };
   return {
     limits,
     record(posts) {
       if (posts <= 0) return;
       state = recordRead(state, posts, clock());
-      writeJsonState(path, state);
+      if (clock() - savedAt >= persistEveryMs || budgetStatus(state, limits, clock()).exhausted) save();
+      else pending ??= setTimeout(save, persistEveryMs).unref();
+    },
+    flush() {
+      if (pending) save();
     },
     status() {
       const s = budgetStatus(state, limits, clock());
