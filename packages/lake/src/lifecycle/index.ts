@@ -10,3 +10,4 @@ export { athenaDeletionTarget, athenaHeldPostIds, athenaRunner, AthenaQueryError
 export { s3DeletionLog, type S3DeletionLogRecord } from "./aws/s3-deletion-log.ts";
 export { s3RawDeletionTarget, S3RewriteError, createdAtOfXId, type S3RawDeletionTargetOptions } from "./aws/s3-raw-deletion-target.ts";
 export { replayRawFromS3, type ReplayRawFromS3Options, type ReplayRawResult } from "./aws/replay-raw-from-s3.ts";
+export { awsLakeLifecycle, type AwsLakeSettings } from "./aws/aws-lake-lifecycle.ts";

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
 import {
+  awsLakeLifecycle,
   deletionLogPath,
   fileDeletionLog,
   heldPostIds,
@@ -26,6 +27,7 @@ import {
 import { LifecycleConfigError, lakeDirOf } from "./lifecycle-config-error.ts";
 
 export const COMPLIANCE_HELP = `Usage: npm run compliance -- [--lake <dir>] [--since 7d]
+       npm run compliance -- --aws --bucket <b> --database <db> --workgroup <wg> [--since 7d]
 
 Checks the posts held from the last --since (by creation time) against X's batch compliance
 jobs and deletes those X reports deleted, protected, suspended or deactivated, everywhere in the
@@ -33,9 +35,14 @@ lake. Stop the pipeline (npm start) first: the warehouse has one writer.
 
   --lake <dir>    lake folder  [env LAKE_DIR, default ./lake]
   --since <d>     window to check, e.g. 7d, 36h  [default 7d]
+  --aws           check the AWS lake instead: ids from Athena, deletes from the Iceberg table
+                  (Athena DELETE + OPTIMIZE + VACUUM) and the bucket's raw/ and errors/ objects,
+                  record under s3://<bucket>/compliance/
+  --bucket, --database, --workgroup, --key-prefix
+                  the AWS lake  [env LAKE_BUCKET, ATHENA_DATABASE, ATHENA_WORKGROUP]
   -h, --help      this help
 
-Environment: X_BEARER_TOKEN (required), X_API_BASE (default https://api.x.com)
+Environment: X_BEARER_TOKEN (required), X_API_BASE (default https://api.x.com), AWS_REGION (--aws)
 `;
 
 export interface ComplianceCommandOptions {
@@ -76,6 +83,45 @@ export async function complianceCommand(o: ComplianceCommandOptions): Promise<Co
   }
 }
 
+/** `--aws`: the same check over the AWS lake (see packages/lake/docs/lifecycle.md). */
+export async function complianceAwsCommand(o: {
+  since: string;
+  env: NodeJS.ProcessEnv;
+  bucket?: string;
+  database?: string;
+  workGroup?: string;
+  keyPrefix?: string;
+  out?: { write(s: string): unknown };
+}): Promise<ComplianceCheckSummary & { logFile: string }> {
+  const bearerToken = o.env.X_BEARER_TOKEN?.trim();
+  if (!bearerToken) throw new LifecycleConfigError("X_BEARER_TOKEN is not set: the compliance check needs the app's bearer token (App-only auth)");
+  const need = (v: string | undefined, what: string) => {
+    if (!v) throw new LifecycleConfigError(`--aws needs ${what}`);
+    return v;
+  };
+  const region = need(o.env.AWS_REGION ?? o.env.AWS_DEFAULT_REGION, "AWS_REGION");
+  const lake = awsLakeLifecycle({
+    region,
+    bucket: need(o.bucket ?? o.env.LAKE_BUCKET, "--bucket or LAKE_BUCKET"),
+    database: need(o.database ?? o.env.ATHENA_DATABASE, "--database or ATHENA_DATABASE"),
+    workGroup: need(o.workGroup ?? o.env.ATHENA_WORKGROUP, "--workgroup or ATHENA_WORKGROUP"),
+    ...(o.keyPrefix ? { keyPrefix: o.keyPrefix } : {}),
+  });
+  const out = o.out ?? process.stdout;
+  const window = windowSince(new Date(), parseDuration(o.since, "--since"));
+  const ids = await lake.heldPostIds(window);
+  out.write(`compliance (aws): ${ids.length.toLocaleString("en-US")} posts held from ${window.start} to ${window.end}\n`);
+  const summary = await runComplianceCheck({
+    client: httpComplianceClient({ bearerToken, ...(o.env.X_API_BASE ? { baseUrl: o.env.X_API_BASE } : {}) }),
+    idsToCheck: ids,
+    window,
+    targets: lake.targets,
+    log: lake.log,
+    onProgress: (e) => out.write(`compliance: job ${e.job ?? "-"} ${e.step}${e.status ? ` (${e.status})` : ""}${e.ids !== undefined ? ` ${e.ids} ids` : ""}\n`),
+  });
+  return { ...summary, logFile: lake.recordPrefix };
+}
+
 export function formatComplianceSummary(s: ComplianceCheckSummary & { logFile: string }): string {
   const reasons = Object.entries(s.reasons).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
   const targets = s.targets.map((t) => `${t.name}: ${t.removedRows} rows, ${t.removedRawRecords} raw/error records`).join("; ") || "nothing to delete";
@@ -88,9 +134,16 @@ export function formatComplianceSummary(s: ComplianceCheckSummary & { logFile: s
 }
 
 export async function complianceMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { lake?: string; since?: string; help?: boolean };
+  let values: { lake?: string; since?: string; help?: boolean; aws?: boolean; bucket?: string; database?: string; workgroup?: string; "key-prefix"?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { lake: { type: "string" }, since: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        lake: { type: "string" }, since: { type: "string" }, help: { type: "boolean", short: "h" },
+        aws: { type: "boolean" }, bucket: { type: "string" }, database: { type: "string" }, workgroup: { type: "string" }, "key-prefix": { type: "string" },
+      },
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${COMPLIANCE_HELP}`);
     return 2;
@@ -100,7 +153,10 @@ export async function complianceMain(argv: string[], env: NodeJS.ProcessEnv = pr
     return 0;
   }
   try {
-    const s = await complianceCommand({ lakeDir: lakeDirOf(values.lake, env), since: values.since ?? "7d", env });
+    const since = values.since ?? "7d";
+    const s = values.aws
+      ? await complianceAwsCommand({ since, env, bucket: values.bucket, database: values.database, workGroup: values.workgroup, keyPrefix: values["key-prefix"] })
+      : await complianceCommand({ lakeDir: lakeDirOf(values.lake, env), since, env });
     process.stdout.write(formatComplianceSummary(s));
     return 0;
   } catch (err) {

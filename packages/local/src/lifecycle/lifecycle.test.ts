@@ -9,7 +9,7 @@ import { SCORER_VERSION, transformRecords } from "@defi-sentiment/scorer";
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's test server for X's compliance API, reused, not copied
 import { startComplianceServer, type ComplianceServer } from "../../../collector/test/compliance-server.ts";
 import { openLocalPipeline } from "../local-pipeline.ts";
-import { complianceCommand } from "./compliance.ts";
+import { complianceAwsCommand, complianceCommand } from "./compliance.ts";
 import { rescoreCommand } from "./rescore.ts";
 import { LifecycleConfigError } from "./lifecycle-config-error.ts";
 
@@ -116,6 +116,12 @@ describe("npm run compliance", { timeout: 30_000 }, () => {
   it("refuses to start without X_BEARER_TOKEN, naming it", async () => {
     await expect(complianceCommand({ lakeDir: lake, since: "7d", env: {} })).rejects.toThrow(LifecycleConfigError);
     await expect(complianceCommand({ lakeDir: lake, since: "7d", env: {} })).rejects.toThrow(/X_BEARER_TOKEN/);
+  });
+
+  it("in AWS mode names each missing setting before touching AWS", async () => {
+    await expect(complianceAwsCommand({ since: "7d", env: { X_BEARER_TOKEN: "t" } })).rejects.toThrow(/--aws needs AWS_REGION/);
+    await expect(complianceAwsCommand({ since: "7d", env: { X_BEARER_TOKEN: "t", AWS_REGION: "eu-west-1" } })).rejects.toThrow(/--bucket or LAKE_BUCKET/);
+    await expect(complianceAwsCommand({ since: "7d", env: { X_BEARER_TOKEN: "t", AWS_REGION: "eu-west-1", LAKE_BUCKET: "b" } })).rejects.toThrow(/--database or ATHENA_DATABASE/);
   });
 
   it("names --since when the window is not a duration", async () => {
