@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -119,6 +119,19 @@ describe("local deletion target", { timeout: 20_000 }, () => {
     expect(rawAfter.sort()).toEqual(rawBefore.filter((l) => ![...planted, brokenOnly].some((id) => l.startsWith(`{"id":"${id}"`))).sort());
     expect(lines("errors/")).toHaveLength(1); // the unrelated failed record stays
     expect(lines("errors/")[0]).toBe(errorsBefore.find((l) => Buffer.from(JSON.parse(l).raw_data, "base64").toString().includes(INVALID)));
+  });
+
+  it("keeps a deleted post from coming back out of a journal a crash left behind", async () => {
+    const journalDir = path.join(lake, ".stream", "defi-sentiment-local");
+    mkdirSync(journalDir, { recursive: true });
+    const line = (p: Post) => `1763600000000 ${encodeFirehoseRecord(p).toString("base64")}\n`;
+    writeFileSync(path.join(journalDir, "000000000000001-x.journal"), line(posts[7]!) + line(posts[8]!));
+    const counts = await localDeletionTarget({ lakeDir: lake, warehouse: wh }).deletePosts([posts[7]!.id]);
+    expect(counts.removedRawRecords).toBe(2); // its raw line and its journal line
+    const stream = await LocalDeliveryStream.open({ lakeDir: lake, warehouse: wh, transform: testTransform("v1"), bufferIntervalMs: 60_000 });
+    await stream.close();
+    const back = await wh.query<{ id: string }>(`SELECT id FROM scored_posts WHERE id IN ('${posts[7]!.id}', '${posts[8]!.id}')`);
+    expect(back.map((r) => r.id)).toEqual([posts[8]!.id]);
   });
 
   it("deleting again is a no-op", async () => {

@@ -1,12 +1,14 @@
 /**
  * The local lake as a deletion target: rows leave the DuckDB table (and, after a checkpoint,
- * its file), lines leave every raw object and every error record whose original was the post.
+ * its file), lines leave every raw object, every error record whose original was the post, and
+ * any delivery-stream journal a crash left behind (so the post cannot come back from there).
  * Shaped as the collector's `DeletionTarget` (lake does not import the collector).
  *
  * @example
  * const target = localDeletionTarget({ lakeDir: "lake", warehouse });
  * await target.deletePosts(["1999999999999999999"]); // { removedRows: 1, removedRawRecords: 2 }
  */
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { listValue } from "@duckdb/node-api";
 import { LAKE_PREFIXES, SCORED_TABLE_NAME } from "@defi-sentiment/shared";
@@ -59,6 +61,35 @@ function purgeObjects(lakeDir: string, drop: (k: PostKeys) => boolean, needles: 
   run(LAKE_PREFIXES.raw, keysOfRawLine, true);
   // Error records hold the original in base64: no text pre-check possible.
   run(LAKE_PREFIXES.errors, keysOfErrorLine, false);
+  return removed + purgeJournals(lakeDir, drop);
+}
+
+/**
+ * Records a crash left in the delivery stream's journals (`.stream/<name>/*.journal`, lines
+ * `<arrivedAt> <base64 record>`) are processed on the next open; a deleted post must not come
+ * back from there. Returns the lines removed.
+ */
+function purgeJournals(lakeDir: string, drop: (k: PostKeys) => boolean): number {
+  const root = path.join(lakeDir, ".stream");
+  if (!existsSync(root)) return 0;
+  let removed = 0;
+  for (const stream of readdirSync(root)) {
+    const dir = path.join(root, stream);
+    for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".journal")) : []) {
+      const full = path.join(dir, file);
+      const text = readFileSync(full, "utf8");
+      const lines = text.split("\n");
+      const tail = lines.pop() ?? ""; // a torn last write stays as it is (the stream drops it)
+      const kept = lines.filter((line) => {
+        const space = line.indexOf(" ");
+        return space <= 0 || !drop(keysOfRawLine(Buffer.from(line.slice(space + 1), "base64").toString("utf8")));
+      });
+      if (kept.length === lines.length) continue;
+      removed += lines.length - kept.length;
+      writeFileSync(`${full}.tmp`, kept.map((l) => l + "\n").join("") + tail);
+      renameSync(`${full}.tmp`, full);
+    }
+  }
   return removed;
 }
 
