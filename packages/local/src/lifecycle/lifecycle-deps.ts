@@ -1,10 +1,9 @@
 /**
- * The lifecycle APIs of lake and collector. Relative imports for now: `lake/src/index.ts` and
- * `collector/src/index.ts` do not re-export their lifecycle modules yet (owned by other
- * engineers). Once they add `export * from "./lifecycle/index.ts"` / `"./compliance/index.ts"`,
- * replace these two lines with `@defi-sentiment/lake` and `@defi-sentiment/collector`.
+ * The lifecycle APIs of lake and collector in one place. Lake's come from its package index.
+ * The collector's are a relative import for now: `collector/src/index.ts` (owned by the
+ * collector engineers) does not re-export `./compliance/index.ts` yet. Once it does, replace the
+ * second line with `export * from "@defi-sentiment/collector"`-style named imports.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- until lake's index exports lifecycle (see above)
-export * from "../../../lake/src/lifecycle/index.ts";
+export * from "@defi-sentiment/lake";
 // eslint-disable-next-line @nx/enforce-module-boundaries -- until collector's index exports compliance (see above)
 export * from "../../../collector/src/compliance/index.ts";
