@@ -42,7 +42,7 @@ describe("filteredSource", () => {
   });
 
   it("reads the whole table when nothing is filtered", () => {
-    expect(filteredSource({}).cte).toBe("WITH filtered AS (SELECT * FROM scored_posts)");
+    expect(filteredSource({}).cte).toBe("WITH filtered AS NOT MATERIALIZED (SELECT * FROM scored_posts)");
   });
 
   it("gives the same cache key whatever the parameter order", () => {

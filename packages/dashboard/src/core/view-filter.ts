@@ -90,5 +90,8 @@ export function filteredSource(filter: ViewFilter): { cte: string; params: Recor
     params.author = filter.author;
   }
   const cond = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-  return { cte: `WITH ${FILTERED_SOURCE} AS (SELECT * FROM ${SCORED_TABLE_NAME}${cond})`, params };
+  // NOT MATERIALIZED: a question that reads the source more than once (sample posts: one branch
+  // per label) would otherwise copy the whole filtered table first (6x slower at 1M rows).
+  // DuckDB syntax; this filter only ever runs on the local warehouse.
+  return { cte: `WITH ${FILTERED_SOURCE} AS NOT MATERIALIZED (SELECT * FROM ${SCORED_TABLE_NAME}${cond})`, params };
 }
