@@ -9,3 +9,4 @@ export * from "./deletion-target.ts";
 export * from "./deletion-log.ts";
 export * from "./run-compliance-check.ts";
 export * from "./apply-deletion-notices.ts";
+export * from "./deletion-tombstones.ts";
