@@ -4,6 +4,7 @@
  * Texts: the labeled dev texts when <repo>/../shared/data is present, else the synthetic generator.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateStreamLines, postFromStreamLine, type Post } from "@defi-sentiment/shared";
@@ -13,7 +14,7 @@ import { PEERS } from "./peers.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const dataDir = path.resolve(repo, "../shared/data/sentiment");
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 function corpus(): { source: string; posts: Post[] } {
   const synthetic = [...generateStreamLines(10_000, { seed: 7 })].map((l) => postFromStreamLine(l, "generator", new Date("2026-11-04T00:00:00Z")));
@@ -26,34 +27,42 @@ function corpus(): { source: string; posts: Post[] } {
   return { source: `${posts.length.toLocaleString("en")} real dev texts (../shared/data/sentiment) on synthetic authors/locations`, posts };
 }
 
-function measure(name: string, posts: Post[], fn: (p: Post) => unknown): { name: string; perSecond: number } {
-  for (let i = 0; i < Math.min(500, posts.length); i++) fn(posts[i]!); // warm-up
-  let best = 0;
+type Candidate = { name: string; fn: (p: Post) => unknown };
+
+/** Rounds interleave the scorers, so a busy machine slows them all alike; best round counts. */
+function measureAll(candidates: Candidate[], posts: Post[]): { name: string; perSecond: number }[] {
+  for (const c of candidates) for (let i = 0; i < Math.min(500, posts.length); i++) c.fn(posts[i]!); // warm-up
+  const best = new Map<string, number>();
   for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (const p of posts) fn(p);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    best = Math.max(best, posts.length / seconds);
+    for (const c of candidates) {
+      const t0 = process.hrtime.bigint();
+      for (const p of posts) c.fn(p);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      best.set(c.name, Math.max(best.get(c.name) ?? 0, posts.length / seconds));
+    }
   }
-  return { name, perSecond: best };
+  return candidates.map((c) => ({ name: c.name, perSecond: best.get(c.name)! }));
 }
 
 const { source, posts } = corpus();
 let peakRss = process.memoryUsage().rss;
 const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 const scoredAt = new Date();
-const results = [
-  measure(`ours ${SCORER_VERSION}: scorePost (sentiment + entities + country)`, posts, (p) => scorePost(p, scoredAt)),
-  measure(`ours ${SCORER_VERSION}: scoreText only`, posts, (p) => scoreText(p.text)),
-  ...Object.entries(PEERS).map(([name, fn]) => measure(`${name} (sentiment only)`, posts, (p) => fn(p.text))),
-];
+const results = measureAll(
+  [
+    { name: `ours ${SCORER_VERSION}: scorePost (sentiment + entities + country)`, fn: (p) => scorePost(p, scoredAt) },
+    { name: `ours ${SCORER_VERSION}: scoreText only`, fn: (p) => scoreText(p.text) },
+    ...Object.entries(PEERS).map(([name, fn]) => ({ name: `${name} (sentiment only)`, fn: (p: Post) => fn(p.text) })),
+  ],
+  posts,
+);
 clearInterval(sample);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
 const md = [
   machineLine(),
   "",
-  `Corpus: ${source}. Best of ${ROUNDS} passes after a warm-up, one process, single thread. Peak RSS of the whole run: ${Math.round(peakRss / 2 ** 20)} MB.`,
+  `Corpus: ${source}. Best of ${ROUNDS} interleaved passes after a warm-up, one process, single thread; load average at start ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (other work shares the machine, so compare rows, not absolute numbers). Peak RSS of the whole run: ${Math.round(peakRss / 2 ** 20)} MB.`,
   "",
   "| scorer | posts/s |",
   "|---|---|",

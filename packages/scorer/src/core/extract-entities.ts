@@ -36,7 +36,7 @@ const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
 /** Words, keeping inner dots ("curve.fi", "jup.ag"); a preceding $, #, @ or / marks a non-word. */
-const WORD = /[$#@/]?[\p{L}\p{N}](?:[\p{L}\p{N}.]*[\p{L}\p{N}])?/gu;
+const NON_WORD = /[^\p{L}\p{N}.$#@/]+/u;
 
 function domainOf(url: string): string | null {
   try {
@@ -82,8 +82,14 @@ export function extractEntities(post: Post): PostEntities {
     const p = protocolOfDomain(d);
     if (p) protocols.add(p.name);
   }
-  const written = Array.from(text.matchAll(WORD), (m) => m[0]).filter((w) => !"$#@/".includes(w[0]!));
-  const lower = written.map((w) => w.toLowerCase());
+  // words with inner dots kept ("curve.fi"); $, #, @ and URL pieces are not words
+  const written: string[] = [];
+  for (const piece of text.split(NON_WORD)) {
+    if (!piece || piece.includes("/") || "$#@".includes(piece[0]!)) continue;
+    const word = piece.replace(/^\.+|\.+$/g, "");
+    if (word) written.push(word);
+  }
+  const lower = text.toLowerCase() === text ? written : written.map((w) => w.toLowerCase());
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
     const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;

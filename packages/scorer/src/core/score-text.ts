@@ -25,23 +25,25 @@ const EMOTICON_SOURCE = Object.keys(EMOTICON_VALENCE)
   .join("|");
 
 // One pass; group order = token kind.
-// One pass; group number = token kind. Words come early (most tokens are words), so the costlier
-// emoticon and emoji alternatives are only tried at punctuation and symbols.
+// One pass, no capture groups (each match allocates less); a token's kind is read from its first
+// character. Words come early (most tokens are words), so the costlier emoticon and emoji
+// alternatives are only tried at punctuation and symbols.
 const TOKEN = new RegExp(
   [
-    "(https?:\\/\\/\\S+|www\\.\\S+)", // 1 url
-    "(\\p{L}[\\p{L}\\p{M}'’]*)", // 2 word
-    "(\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?)", // 3 cashtag
-    "(@\\w+)", // 4 mention
-    "#(\\w+)", // 5 hashtag
-    "([+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%)", // 6 signed percentage
-    `((?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}]))`, // 7 emoticon
-    "(\\p{Extended_Pictographic})", // 8 emoji
-    "([!?]+|[.;:,]+)", // 9 punctuation
-    '(["“”«»])', // 10 quotation mark
+    "https?:\\/\\/\\S+|www\\.\\S+", // url
+    "\\p{L}[\\p{L}\\p{M}'’]*", // word
+    "\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?", // cashtag
+    "@\\w+", // mention
+    "#\\w+", // hashtag
+    `(?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}])`, // emoticon
+    "[+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%", // signed percentage
+    "\\p{Extended_Pictographic}", // emoji
+    "[!?]+|[.;:,]+", // punctuation
+    '["“”«»]', // quotation mark
   ].join("|"),
   "gu",
 );
+const STARTS_WITH_LETTER = /^\p{L}/u;
 
 const NEGATION_SCOPE = 3;
 const CAPS_BOOST = 1.4;
@@ -99,35 +101,40 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
   let cashtags = 0;
   let words = 0;
   let crypto = false;
-  for (const m of text.matchAll(TOKEN)) {
-    if (m[1] || m[4]) continue;
-    if (m[2]) {
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const raw = m[0];
+    const c = raw.charCodeAt(0);
+    const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (isAsciiLetter && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."))) continue;
+    if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
       words++;
-      const lowered = m[2].toLowerCase();
+      const lowered = raw.toLowerCase();
       const w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
-      tokens.push({ kind: "word", text: w, raw: m[2], end: m.index + m[2].length });
-    } else if (m[3]) {
+      tokens.push({ kind: "word", text: w, raw, end: m.index + raw.length });
+    } else if (c === 36 /* $ */) {
       cashtags++;
       if (!crypto) {
-        const tag = m[3].slice(1).toUpperCase();
+        const tag = raw.slice(1).toUpperCase();
         crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
       }
-      tokens.push({ kind: "other", text: m[3], raw: m[3] });
-    } else if (m[5]) {
-      tokens.push({ kind: "word", text: m[5].toLowerCase(), raw: m[5] });
-    } else if (m[6]) {
-      const sign = m[6].startsWith("+") ? 1 : -1;
-      tokens.push({ kind: "valence", text: m[6], raw: m[6], valence: 1.5 * sign });
-    } else if (m[7]) {
-      tokens.push({ kind: "valence", text: m[7], raw: m[7], valence: EMOTICON.get(m[7].toLowerCase()) ?? 0 });
-    } else if (m[8]) {
-      const v = EMOJI.get(m[8]);
-      if (v !== undefined) tokens.push({ kind: "valence", text: m[8], raw: m[8], valence: v });
-    } else if (m[9]) {
-      tokens.push({ kind: "punct", text: m[9], raw: m[9] });
-    } else if (m[10]) {
-      tokens.push({ kind: "quote", text: m[10], raw: m[10] });
+      tokens.push({ kind: "other", text: raw, raw });
+    } else if (c === 64 /* @ */) {
+      continue;
+    } else if (c === 35 /* # */) {
+      tokens.push({ kind: "word", text: raw.slice(1).toLowerCase(), raw: raw.slice(1) });
+    } else if (EMOTICON.has(raw.toLowerCase())) {
+      tokens.push({ kind: "valence", text: raw, raw, valence: EMOTICON.get(raw.toLowerCase())! });
+    } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
+      tokens.push({ kind: "valence", text: raw, raw, valence: c === 43 ? 1.5 : -1.5 });
+    } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
+      tokens.push({ kind: "punct", text: raw, raw });
+    } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
+      tokens.push({ kind: "quote", text: raw, raw });
+    } else {
+      const v = EMOJI.get(raw);
+      if (v !== undefined) tokens.push({ kind: "valence", text: raw, raw, valence: v });
     }
   }
   return { tokens, cashtags, words, crypto, text };
