@@ -74,4 +74,23 @@ describe("local pipeline: delivery stream → scorer handler → warehouse", () 
     expect(rawLines(path.join(lake, "errors", "processing-failed"))).toHaveLength(2);
     await reopened.close();
   });
+
+  it("scores the same in the worker thread as in-process", async () => {
+    const rows = async (scoreInWorker: boolean) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "local-w-"));
+      try {
+        const p = await openLocalPipeline({ lakeDir: dir, scoreInWorker });
+        await send(p.stream, records(400, 11));
+        await p.stream.flush();
+        const out = await p.warehouse.query("SELECT * EXCLUDE (scored_at) FROM scored_posts ORDER BY id");
+        await p.close();
+        return out;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const inWorker = await rows(true);
+    expect(inWorker).toHaveLength(400);
+    expect(inWorker).toEqual(await rows(false));
+  });
 });

@@ -7,13 +7,16 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { LocalDeliveryStream, Warehouse } from "@defi-sentiment/lake";
-import { transformRecords } from "@defi-sentiment/scorer";
+import { transformRecords, type LogLine } from "@defi-sentiment/scorer";
+import { startWorkerTransform } from "./worker-transform.ts";
 
 export interface LocalPipelineOptions {
   lakeDir: string;
   /** Delivery-stream buffer size in bytes (default 5 MiB) and interval (default 5 s). */
   bufferBytes?: number;
   bufferIntervalMs?: number;
+  /** Score in a worker thread (default true; the second core scores while the first collects). */
+  scoreInWorker?: boolean;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -29,6 +32,8 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
   const { lakeDir } = options;
   mkdirSync(path.join(lakeDir, "logs"), { recursive: true });
   const scorerLog = path.join(lakeDir, "logs", "scorer.ndjson");
+  const logLine = (line: LogLine) => appendFileSync(scorerLog, JSON.stringify(line) + "\n");
+  const worker = options.scoreInWorker === false ? null : startWorkerTransform(logLine);
   const warehouse = await Warehouse.open(path.join(lakeDir, LOCAL_WAREHOUSE_FILE));
   const stream = await LocalDeliveryStream.open({
     lakeDir,
@@ -37,7 +42,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     bufferIntervalMs: options.bufferIntervalMs ?? 5_000,
     // The Lambda handler is exactly transformRecords with a console logger; locally its log
     // lines go to a file so they don't drown the progress display.
-    transform: (event) => transformRecords(event, { log: (line) => appendFileSync(scorerLog, JSON.stringify(line) + "\n") }),
+    transform: worker ? (event) => worker.transform(event) : (event) => transformRecords(event, { log: logLine }),
     ...(options.log ? { log: options.log } : {}),
   });
   let closed = false;
@@ -48,7 +53,11 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
-      await stream.close();
+      try {
+        await stream.close();
+      } finally {
+        await worker?.close();
+      }
       await warehouse.checkpoint();
       warehouse.close();
     },
