@@ -15,3 +15,4 @@ export { DEFAULT_DEFI_RULES, type StreamRule } from "./core/rules-plan.ts";
 export { nextReconnectDelay } from "./core/reconnect-schedule.ts";
 export { main, HELP } from "./main.ts";
 export * from "./delivery/index.ts";
+export * from "./compliance/index.ts";
