@@ -24,6 +24,8 @@ for (const p of DEFI_PROTOCOLS) {
   for (const s of p.spellings) bySpelling.set(s, p);
 }
 let maxSpellingWords = 1;
+/** Any spelling as a bare substring: one cheap test lets most posts skip the word scan. */
+const ANY_SPELLING = new RegExp([...new Set([...bySpelling.keys()].map((k) => k.split(" ")[0]!))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 /** First words of multi-word spellings ("curve" of "curve finance"), so n-grams are built only there. */
 const phraseStarts = new Set<string>();
 for (const k of bySpelling.keys()) {
@@ -84,12 +86,14 @@ export function extractEntities(post: Post): PostEntities {
   }
   // words with inner dots kept ("curve.fi"); $, #, @ and URL pieces are not words
   const written: string[] = [];
-  for (const piece of text.split(NON_WORD)) {
+  const lowerText = text.toLowerCase();
+  const mayNameOne = ANY_SPELLING.test(lowerText);
+  for (const piece of mayNameOne ? text.split(NON_WORD) : []) {
     if (!piece || piece.includes("/") || "$#@".includes(piece[0]!)) continue;
     const word = piece.replace(/^\.+|\.+$/g, "");
     if (word) written.push(word);
   }
-  const lower = text.toLowerCase() === text ? written : written.map((w) => w.toLowerCase());
+  const lower = lowerText === text ? written : written.map((w) => w.toLowerCase());
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
     const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;
