@@ -67,15 +67,25 @@ export async function computeDashboardAnswers(wh: Warehouse, filter: ViewFilter,
   return { filter, part, ruleTags, answers, queryMs: Math.round(performance.now() - started), computedAt: new Date().toISOString() };
 }
 
+interface CacheEntry {
+  filter: ViewFilter;
+  part: AnswerPart;
+  answers: Promise<DashboardAnswers>;
+  /** Refresh generation the answers belong to. */
+  generation: number;
+}
+
 /**
- * Answers per filter and part, computed once per table version. Identical requests share one
- * computation, and computations run one at a time in arrival order (so the page's chart answers,
- * asked first, are not slowed down by its list answers).
+ * Answers per filter and part. Identical requests share one computation, and computations run
+ * one at a time in arrival order (so the page's chart answers, asked first, are not slowed down by
+ * its list answers). When the table changes, `refresh()` recomputes the answers pages are looking
+ * at before anyone is told, so a reload after a change is served from memory, never cold.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, Promise<DashboardAnswers>>();
+  private entries = new Map<string, CacheEntry>();
   private readonly computeMs = new Map<AnswerPart, number>();
   private queue: Promise<unknown> = Promise.resolve();
+  private generation = 0;
   constructor(
     private readonly wh: Warehouse,
     private readonly maxEntries = 32,
@@ -86,18 +96,44 @@ export class AnswerCache {
     return Math.max(this.computeMs.get("all") ?? 0, (this.computeMs.get("charts") ?? 0) + (this.computeMs.get("lists") ?? 0));
   }
 
-  get(filter: ViewFilter, part: AnswerPart = "all"): Promise<DashboardAnswers> {
-    const key = `${part}?${viewFilterKey(filter)}`;
-    const hit = this.entries.get(key);
-    if (hit) return hit.then((a) => ({ ...a, queryMs: 0 }));
+  private compute(filter: ViewFilter, part: AnswerPart): Promise<DashboardAnswers> {
     const pending = this.queue.then(() => computeDashboardAnswers(this.wh, filter, part));
     this.queue = pending.catch(() => {});
-    this.entries.set(key, pending);
-    pending.then((a) => this.computeMs.set(part, a.queryMs), () => this.entries.delete(key));
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    pending.then((a) => this.computeMs.set(part, a.queryMs), () => {});
     return pending;
   }
 
+  get(filter: ViewFilter, part: AnswerPart = "all"): Promise<DashboardAnswers> {
+    const key = `${part}?${viewFilterKey(filter)}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key); // keep the map in least-recently-used order
+      this.entries.set(key, hit);
+      return hit.answers.then((a) => ({ ...a, queryMs: 0 }));
+    }
+    const entry: CacheEntry = { filter, part, answers: this.compute(filter, part), generation: this.generation };
+    this.entries.set(key, entry);
+    entry.answers.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return entry.answers;
+  }
+
+  /**
+   * Recomputes the `keep` most recently used answers against the table as it is now and swaps
+   * them in; older answers are dropped. Answers asked for meanwhile are computed after, so fresh.
+   */
+  async refresh(keep = 8): Promise<void> {
+    const generation = ++this.generation;
+    const recent = [...this.entries.entries()].filter(([, e]) => e.generation < generation).slice(-keep);
+    const fresh = await Promise.all(
+      recent.map(([key, e]) => this.compute(e.filter, e.part).then((answers) => ({ key, e, answers }), () => null)),
+    );
+    for (const [key, e] of this.entries) if (e.generation < generation) this.entries.delete(key);
+    for (const r of fresh)
+      if (r && !this.entries.has(r.key)) this.entries.set(r.key, { ...r.e, answers: Promise.resolve(r.answers), generation });
+  }
+
+  /** Drops every answer: the next request computes afresh. */
   clear(): void {
     this.entries.clear();
   }

@@ -49,7 +49,7 @@ export interface DashboardOptions {
 
 export interface Dashboard {
   url: string;
-  /** The cached answers are dropped and clients told to refresh (the watcher does this on its own). */
+  /** Drops every cached answer (the next request computes afresh) and tells open pages to reload. */
   refresh(): void;
   close(): Promise<void>;
 }
@@ -88,22 +88,40 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const res of clients) res.write(frame);
   };
-  // Tell pages at most every 3× the time one page of answers takes, so a big table that changes
-  // every poll does not keep DuckDB busy recomputing for every open page.
+  // On a change, the answers pages look at are recomputed first and pages told after, at most
+  // every 3× the time one page of answers takes, so a big table that changes every poll does not
+  // keep DuckDB busy. With no page open nothing is recomputed until someone asks (they get the
+  // previous answers at once, and the fresh ones through a "changed" event moments later).
   let lastNotice = 0;
   let noticeTimer: NodeJS.Timeout | undefined;
-  const notify = () => {
+  let refreshing = false;
+  let again = false;
+  let stale = false;
+  const notify = async () => {
     clearTimeout(noticeTimer);
     noticeTimer = undefined;
-    lastNotice = Date.now();
-    cache.clear();
-    broadcast("changed", watcher.current() ?? null);
+    if (clients.size === 0) return void (stale = true);
+    if (refreshing) return void (again = true);
+    refreshing = true;
+    try {
+      do {
+        again = false;
+        stale = false;
+        lastNotice = Date.now();
+        await cache.refresh();
+        broadcast("changed", watcher.current());
+      } while (again);
+    } catch (error) {
+      log(`dashboard: refreshing answers failed: ${String(error)}`);
+    } finally {
+      refreshing = false;
+    }
   };
   const changed = (_sig?: TableSignature) => {
     if (noticeTimer) return;
     const wait = lastNotice + 3 * cache.lastComputeMs - Date.now();
-    if (wait <= 0) notify();
-    else noticeTimer = setTimeout(notify, wait);
+    if (wait <= 0) void notify();
+    else noticeTimer = setTimeout(() => void notify(), wait);
   };
 
   const watcher = await watchTable(warehouse, options.pollMs ?? 2000, changed, (e) => log(`dashboard: watching the table failed: ${String(e)}`));
@@ -140,7 +158,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           if (!(ANSWER_PARTS as readonly string[]).includes(part))
             throw new FilterParameterError("part", part, `expected one of ${ANSWER_PARTS.join(", ")}`);
           const filter = parseViewFilter(url.searchParams);
-          return sendJson(res, 200, { ...(await cache.get(filter, part as AnswerPart)), table: watcher.current() });
+          sendJson(res, 200, { ...(await cache.get(filter, part as AnswerPart)), table: watcher.current() });
+          if (stale && clients.size > 0) void notify();
+          return;
         }
         case "/api/posts": {
           const filter = parseViewFilter(url.searchParams);
@@ -181,6 +201,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", Connection: "keep-alive" });
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify(watcher.current() ?? null)}\n\n`);
     clients.add(res);
+    if (stale) void notify(); // answers went stale while nobody watched: refresh them for this page
     const ping = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
     res.on("close", () => {
       clearInterval(ping);
@@ -205,7 +226,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   return {
     url: `http://${shownHost}:${port}/`,
-    refresh: notify,
+    refresh() {
+      cache.clear();
+      broadcast("changed", watcher.current());
+    },
     async close() {
       watcher.stop();
       clearTimeout(noticeTimer);

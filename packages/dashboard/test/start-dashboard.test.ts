@@ -214,3 +214,48 @@ describe("start-up errors", () => {
     await expect(startDashboard({ warehouse: wh, port, token: "" })).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}.*EADDRINUSE`));
   });
 });
+
+describe("answers after a change", () => {
+  it("recomputes what pages look at before telling them, so the reload is served from memory", async () => {
+    const stream = await new Promise<import("node:http").IncomingMessage>((resolve) => get(`${dash.url}api/events`, resolve));
+    const frames: string[] = [];
+    const changed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no changed event; saw ${JSON.stringify(frames)}`)), 5000);
+      stream.on("data", (c: Buffer) => {
+        frames.push(c.toString());
+        if (frames.join("").includes("event: changed")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await json(`${dash.url}api/answers?part=charts&tag=defi-tokens`); // a page is looking at this view
+    await wh.upsert(syntheticRows(10, { seed: 5, idOffset: 20_000_000n, collectedAt: new Date("2026-11-22T00:00:00Z") }));
+    await changed;
+    stream.destroy();
+    const after = (await json(`${dash.url}api/answers?part=charts&tag=defi-tokens`)).json;
+    expect(after.queryMs).toBe(0); // from the cache
+    expect(after.answers.overview).toEqual(await wh.query(`WITH f AS (SELECT * FROM scored_posts WHERE list_contains(rule_tags, 'defi-tokens')) ${QUESTIONS.overview.sql("f")}`));
+  });
+
+  it("with no page open, serves the previous answers at once and refreshes when a page connects", async () => {
+    const before = (await json(`${dash.url}api/answers?part=charts`)).json.answers.overview[0].posts as number;
+    await wh.upsert(syntheticRows(5, { seed: 6, idOffset: 30_000_000n, collectedAt: new Date("2026-11-23T00:00:00Z") }));
+    await new Promise((r) => setTimeout(r, 400)); // a few polls: the change is seen, nobody is told
+    expect((await json(`${dash.url}api/answers?part=charts`)).json.answers.overview[0].posts).toBe(before);
+    const stream = await new Promise<import("node:http").IncomingMessage>((resolve) => get(`${dash.url}api/events`, resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no changed event after connecting")), 5000);
+      let seen = "";
+      stream.on("data", (c: Buffer) => {
+        seen += c.toString();
+        if (seen.includes("event: changed")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    stream.destroy();
+    expect((await json(`${dash.url}api/answers?part=charts`)).json.answers.overview[0].posts).toBe(before + 5);
+  });
+});
