@@ -37,6 +37,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   crypto: 0, defi: 0, blockchain: 0, undervalue: 1.5, legit: 1.5, solid: 1.5, insane: 1,
   calls: 1.2, puts: -1.2, print: 1.5, prints: 1.5, investigated: -2, investigation: -2, probe: -2, recall: -1.5,
   recalls: -1.5, buyin: 1, below: -0.5, above: 0.5, itm: 1.5, snapback: 1, steal: 0.5, fiasco: -2.5, scandal: -2.5,
+  sucker: -2.5, suckers: -2.5, delusional: -2.5, shitcoin: -2, shitcoins: -2, rugs: -3,
   reload: 1.5, reloading: 1.5, loading: 1, incoming: 1, adding: 0.8, trapped: -2, trap: -1.5, pamp: 2, runs: 0.5,
   bottomed: 1.5, capitulated: -2, rejected: -1.5, rejection: -1.5, crab: -0.5, crabbing: -0.5, chop: -0.5, choppy: -1,
   bleeds: -2, dumped: -2.5, dumps: -2.5, sellers: -0.5, buyers: 0.5, whales: 0, manipulation: -2, manipulated: -2,
@@ -72,7 +73,9 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "is back": 2, "are back": 2, "load up": 2, "loading up": 2, "add more": 1.5, "adding more": 1.5, "bull run over": -2.5,
   "pump is over": -2.5, "rally is over": -2.5, "it's over": -2, "its over": -2, "bottom is in": 2, "bottoms in": 1.5,
   "went bankrupt": -3, "paper hands": -1.5, "diamond hands": 2, "few understand": 1.5, "not selling": 1.5,
-  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "is up": 1, "are up": 1, "was up": 0.8, "is down": -1, "are down": -1, "was down": -0.8,
+  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "pyramid scheme": -3, "ponzi scheme": -3, "in short": 0, "as hell": 0, "comes back": 1.5,
+  "is the future": 2.5, "cash out": -1.2, "cashed out": -1.2, "cashing out": -1.2, "no use case": -2, "no usecase": -2,
+  "lack of": -1, "hedge against inflation": 1.5, "went to zero": -3, "lesson learned": -1.5, "never again": -2, "is up": 1, "are up": 1, "was up": 0.8, "is down": -1, "are down": -1, "was down": -0.8,
   "way up": 1.5, "way down": -1.5, "trending up": 1.5, "trending down": -1.5, "moving up": 1.2, "moving down": -1.2, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
