@@ -119,8 +119,8 @@ Load average (1 min) at start ${loadStart}, at end ${os.loadavg()[0]!.toFixed(1)
 
 | case | median | runs |
 |---|---|---|
-| warm: answers cached (the server warms the unfiltered view at start and keeps answers until the table changes) | **${ms(median(warm))}** | ${warm.map(ms).join(", ")} |
-| cold: answers computed for the request (${DASHBOARD_QUESTIONS.length + 1} questions, unfiltered) | **${ms(median(cold))}** | ${cold.map(ms).join(", ")} |
+| warm: answers cached (the unfiltered view is computed at start; after a change the views pages look at are recomputed before they are told) | **${ms(median(warm))}** | ${warm.map(ms).join(", ")} |
+| cold: nothing cached, answers computed for the request (${DASHBOARD_QUESTIONS.length + 1} questions, unfiltered; a view nobody has opened yet) | **${ms(median(cold))}** | ${cold.map(ms).join(", ")} |
 | cold, filtered (rule tag + 7 days) | **${ms(median(coldFiltered))}** | ${coldFiltered.map(ms).join(", ")} |
 
 Where the time goes (medians, ms since navigation start): page script running (HTML + echarts bundle parsed), answers in hand, server time for \`/api/answers\` (request → first byte).
