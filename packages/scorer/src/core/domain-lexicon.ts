@@ -52,6 +52,8 @@ export const DOMAIN_WORDS: Record<string, number> = {
   happy: 2.8, glad: 2.5, love: 3, loved: 3, loving: 2.8, lovely: 3, enjoy: 2.2, enjoyed: 2.2, wonderful: 3.2,
   thanks: 2, thank: 2, grateful: 3, proud: 2.5, beautiful: 3, great: 3, good: 2, win: 2.5, won: 2.2, winning: 2.5,
   winner: 2.5, bad: -2.5, terrible: -3.2, horrible: -3.2, awful: -3, ugly: -2.2, stupid: -2.5, dumb: -2.2,
+  attack: -2.5, attacks: -2.5, attacked: -2.5, racist: -3, xenophobic: -3, narcissist: -2.5, bitching: -2.5,
+  bailed: -1.5, predictable: -1, framed: -1.5, pain: -2, painful: -2.5, faves: 2, fave: 2, fav: 2, favourite: 2.5,
   fml: -2.5, smfh: -2, wtf_: 0, ugh_: 0, shit: -2, fuck: -2, fucking: -1, damn: -1, wtf: -2, ugh: -2, smh: -2, sorry: -1, unfortunately: -2,
 };
 
@@ -73,7 +75,7 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "is back": 2, "are back": 2, "load up": 2, "loading up": 2, "add more": 1.5, "adding more": 1.5, "bull run over": -2.5,
   "pump is over": -2.5, "rally is over": -2.5, "it's over": -2, "its over": -2, "bottom is in": 2, "bottoms in": 1.5,
   "went bankrupt": -3, "paper hands": -1.5, "diamond hands": 2, "few understand": 1.5, "not selling": 1.5,
-  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "pyramid scheme": -3, "ponzi scheme": -3, "in short": 0, "as hell": 0, "comes back": 1.5,
+  "still holding": 1.5, "dead cat bounce": -2.5, "free money": 2, "never selling": 2, "guidance cut": -2.5, "screw you": -3, "kidding me": -2, "not working": -2, "missing out": -1.5, "pyramid scheme": -3, "ponzi scheme": -3, "in short": 0, "as hell": 0, "comes back": 1.5,
   "is the future": 2.5, "cash out": -1.2, "cashed out": -1.2, "cashing out": -1.2, "no use case": -2, "no usecase": -2,
   "lack of": -1, "hedge against inflation": 1.5, "went to zero": -3, "lesson learned": -1.5, "never again": -2, "is up": 1, "are up": 1, "was up": 0.8, "is down": -1, "are down": -1, "was down": -0.8,
   "way up": 1.5, "way down": -1.5, "trending up": 1.5, "trending down": -1.5, "moving up": 1.2, "moving down": -1.2, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
