@@ -53,6 +53,8 @@ const QUESTION_DAMP = 0.55;
 const QUOTED = 0.3;
 /** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
 const CRYPTO_LEAN = 0.25;
+/** Cashtag-led crypto posts ("$A $B $C moon") are mostly promotion: a further small bullish prior. */
+const CASHTAG_SPAM_LEAN = 0.3;
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
@@ -160,7 +162,7 @@ function isShouting(raw: string): boolean {
 
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
-  const { tokens, words, crypto, text: decoded } = tokenize(text);
+  const { tokens, words, crypto, cashtags, text: decoded } = tokenize(text);
   if (tokens.length === 0) return 0;
   // sentence number of each token, so a counterparty only affects its own sentence
   const sentenceOf = new Int32Array(tokens.length);
@@ -290,7 +292,8 @@ export function rawValence(text: string): number {
   let sum = 0;
   for (const c of contributions) sum += c;
   if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
-  return crypto ? sum + CRYPTO_LEAN : sum;
+  if (!crypto) return sum;
+  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0);
 }
 
 /** Maps a raw valence sum into (-1, 1), as VADER does. */
