@@ -47,6 +47,11 @@ describe("Firehose transformation", () => {
     expect(warns.map((w) => w.recordId)).toEqual([event.records[1]!.recordId, event.records[2]!.recordId]);
     expect(String(warns[0]!.reason)).toContain("created_at");
     expect(JSON.stringify(logs)).not.toContain(secret);
+    const broken = Buffer.from(`{"text":"${secret}", oops`).toString("base64");
+    const logs2: LogLine[] = [];
+    transformRecords(eventOf([broken]), { log: (l) => logs2.push(l) });
+    expect(String(logs2[0]!.reason)).toMatch(/invalid JSON$/);
+    expect(JSON.stringify(logs2)).not.toContain("private");
     expect(logs.at(-1)).toMatchObject({ level: "info", records: 4, ok: 2, failed: 2 });
   });
 

@@ -34,7 +34,8 @@ export interface TransformOptions {
 
 /** Why a record failed, without echoing its content. */
 function reasonOf(err: unknown): string {
-  if (err instanceof DecodeError) return err.message.replace(/ in ".*$/s, "").replace(/\) in ".*$/s, ")");
+  // JSON.parse messages quote the input, so only the kind of failure is kept
+  if (err instanceof DecodeError) return err.message.replace(/invalid JSON \(.*$/s, "invalid JSON").replace(/ in ".*$/s, "");
   if (err && typeof err === "object" && "issues" in err && Array.isArray((err as { issues: unknown }).issues)) {
     const issues = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues;
     return `not a Post: ${issues.slice(0, 5).map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ")}`;
