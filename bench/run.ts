@@ -11,6 +11,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BENCHES: Record<string, string[]> = {
   "scorer-accuracy": ["packages/scorer/bench/eval.ts"],
   "scorer-throughput": ["packages/scorer/bench/throughput.ts"],
+  "scorer-cold-start": ["packages/scorer/bench/cold-start.ts"],
   "collector-throughput": ["packages/collector/bench/throughput.ts"],
   "local-pipeline": ["packages/local/bench/pipeline.ts", "--count", "100000"],
   "end-to-end": ["bench/end-to-end.ts"],
