@@ -41,6 +41,9 @@ export const DOMAIN_WORDS: Record<string, number> = {
   reload: 1.5, reloading: 1.5, loading: 1, incoming: 1, adding: 0.8, trapped: -2, trap: -1.5, pamp: 2, runs: 0.5,
   bottomed: 1.5, capitulated: -2, rejected: -1.5, rejection: -1.5, crab: -0.5, crabbing: -0.5, chop: -0.5, choppy: -1,
   bleeds: -2, dumped: -2.5, dumps: -2.5, sellers: -0.5, buyers: 0.5, whales: 0, manipulation: -2, manipulated: -2,
+  pullback: -1.2, exiting: -1, exited: -1, nuke: -2, nuked: -2.5, yikes: -1.5, goodbye: -1, moonboy: -1, moonboys: -1,
+  flushed: -1.5, bloodbath: -3, topple: -2, bailout: -1.5, rebuy: 1, bagholding: -2, capitulate: -2,
+  scamcoin: -3, fakecoin: -2.5,
   worthless: -3, joke: -1.5, cult: -1.5, tulip: -2, mania: -1, lottery: -1, casino: -1, greed: -1, fear_: 0,
   // general words the general list lacks or scores wrongly for tweets
   xd: 2, lmfao: 0, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
@@ -54,6 +57,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   winner: 2.5, bad: -2.5, terrible: -3.2, horrible: -3.2, awful: -3, ugly: -2.2, stupid: -2.5, dumb: -2.2,
   attack: -2.5, attacks: -2.5, attacked: -2.5, racist: -3, xenophobic: -3, narcissist: -2.5, bitching: -2.5,
   bailed: -1.5, predictable: -1, framed: -1.5, pain: -2, painful: -2.5, faves: 2, fave: 2, fav: 2, favourite: 2.5,
+  perf: 2, tgif: 2, finally: 0.8, yass: 2.5, yasss: 2.5, woot: 2.5, stoked: 3,
   fml: -2.5, smfh: -2, wtf_: 0, ugh_: 0, shit: -2, fuck: -2, fucking: -1, damn: -1, wtf: -2, ugh: -2, smh: -2, sorry: -1, unfortunately: -2,
 };
 
@@ -79,6 +83,9 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "is the future": 2.5, "cash out": -1.2, "cashed out": -1.2, "cashing out": -1.2, "no use case": -2, "no usecase": -2,
   "lack of": -1, "hedge against inflation": 1.5, "went to zero": -3, "lesson learned": -1.5, "never again": -2, "is up": 1, "are up": 1, "was up": 0.8, "is down": -1, "are down": -1, "was down": -0.8,
   "way up": 1.5, "way down": -1.5, "trending up": 1.5, "trending down": -1.5, "moving up": 1.2, "moving down": -1.2, "go broke": -2.5, "going broke": -2.5, "a steal": 2, "absolute steal": 2.5, "back below": -1.5, "back above": 1.5,
+  "pull back": -1.2, "pulling back": -1.2, "leg down": -2, "leg up": 2, "house of cards": -2.5, "relief rally": -0.5,
+  "greater fool": -2, "all in": 1.5, "run it up": 1.5, "cup and handle": 1.5, "cash is king": -1, "dead coin": -2.5,
+  "looking forward": 2.5, "look forward": 2.5, "looks forward": 2.5, "pleasantly surprised": 2.5, "a hit": 1.5, "take a hit": -2, "takes a hit": -2, "took a hit": -2, "taking a hit": -2,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 

@@ -90,4 +90,42 @@ describe("scoreText", () => {
     expect(label("$ETH $BTC")).toBe("positive");
     expect(label("$AAPL $MSFT")).toBe("neutral");
   });
+
+  it("reads the price path of a crypto post: rising levels bullish, falling levels bearish", () => {
+    const flat = score("$SOL.X");
+    expect(score("$SOL.X 180 then 210 then 250")).toBeGreaterThan(flat);
+    expect(score("$SOL.X from $2.1k to $2.6k")).toBeGreaterThan(flat);
+    expect(label("$SOL.X 140 - 120 zone next")).toBe("negative");
+    expect(label("$DOGE heading to $0")).toBe("negative");
+    // one bare level, or numbers that are counts and times, say nothing about direction
+    expect(score("$SOL.X 180")).toBe(flat);
+    expect(score("$SOL.X 3x in 2 weeks")).toBe(flat);
+    // stock posts have no price-path rule (levels there are mostly options strikes and entries)
+    expect(score("$MSFT 300 then 250")).toBe(0);
+  });
+
+  it("knows more market talk: pullbacks, legs down, nukes, house of cards, taking a hit, all in", () => {
+    expect(label("expecting a pullback on the weekly chart")).toBe("negative");
+    expect(label("another leg down from here")).toBe("negative");
+    expect(label("this whole market is a house of cards")).toBe("negative");
+    expect(label("the bank took a hit in the third quarter")).toBe("negative");
+    expect(label("the bank is a hit with students")).toBe("positive");
+    expect(label("went all in on this one")).toBe("positive");
+  });
+
+  it("reads looking forward and pleasant surprises as positive", () => {
+    expect(label("looking forward to the conference next week")).toBe("positive");
+    expect(label("was pleasantly surprised by the new update")).toBe("positive");
+  });
+
+  it("reads emoticons written in capitals (:D, :P)", () => {
+    expect(label("new laptop arrived :D")).toBe("positive");
+    expect(score("new laptop arrived :D")).toBe(score("new laptop arrived :d"));
+  });
+
+  it("reads a bare exclamation in a post without cashtags as mild excitement", () => {
+    expect(label("concert tonight with the whole crew!")).toBe("positive");
+    expect(score("concert tonight with the whole crew!")).toBeLessThan(score("great concert tonight with the whole crew!"));
+    expect(label("$AAPL earnings tonight!")).toBe("neutral");
+  });
 });

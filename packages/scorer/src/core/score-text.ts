@@ -19,7 +19,8 @@ const INTENSITY = new Map(Object.entries(INTENSIFIERS));
 const EMOJI = new Map(Object.entries(EMOJI_VALENCE));
 const EMOTICON = new Map(Object.entries(EMOTICON_VALENCE));
 
-const EMOTICON_SOURCE = Object.keys(EMOTICON_VALENCE)
+// keys are lower-case; ":D" and ":P" are written in capitals at least as often
+const EMOTICON_SOURCE = [...new Set(Object.keys(EMOTICON_VALENCE).flatMap((e) => [e, e.toUpperCase()]))]
   .sort((a, b) => b.length - a.length)
   .map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
   .join("|");
@@ -37,6 +38,7 @@ const TOKEN = new RegExp(
     "#\\w+", // hashtag
     `(?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}])`, // emoticon
     "[+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%", // signed percentage
+    "\\$?\\d+(?:[.,]\\d+)*(?:[kK](?![\\p{L}\\p{N}]))?(?![\\p{L}\\p{N}%])", // price level ("1300", "$2.5k")
     "\\p{Extended_Pictographic}", // emoji
     "[!?]+|[.;:,]+", // punctuation
     '["“”«»]', // quotation mark
@@ -51,6 +53,8 @@ const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const QUESTION_DAMP = 0.55;
 const QUOTED = 0.3;
+/** "Knicks vs Heat tonight!": an exclamation with no sentiment word is mostly excitement, weakly positive. */
+const EXCLAIMED = 0.3;
 /** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
 const CRYPTO_LEAN = 0.25;
 /** Cashtag-led crypto posts ("$A $B $C moon") are mostly promotion: a further small bullish prior. */
@@ -97,9 +101,28 @@ const CRYPTO_TICKERS = new Set([
   "SEI", "STX", "RUNE", "SNX", "CVX", "BAL", "SUSHI", "YFI", "1INCH", "APE", "MANA", "SAND", "HYPE", "ONDO", "ETHFI",
 ]);
 
-function tokenize(input: string): { tokens: Token[]; cashtags: number; words: number; crypto: boolean; text: string } {
+/** Price levels named in a post ("1300 then 1400", "$2k"): number, and the word just before it. */
+interface Level {
+  value: number;
+  after: string;
+}
+
+function levelValue(raw: string): number {
+  let s = raw.startsWith("$") ? raw.slice(1) : raw;
+  let scale = 1;
+  if (s.endsWith("k") || s.endsWith("K")) {
+    scale = 1000;
+    s = s.slice(0, -1);
+  }
+  // "1,300" and "1.300" are thousands separators when 3 digits follow; otherwise a decimal point
+  s = /[.,]\d{3}(?!\d)/.test(s) && !/[.,]\d{1,2}$/.test(s) ? s.replace(/[.,]/g, "") : s.replace(",", ".");
+  return Number.parseFloat(s) * scale;
+}
+
+function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   const tokens: Token[] = [];
+  const levels: Level[] = [];
   let cashtags = 0;
   let words = 0;
   let crypto = false;
@@ -115,6 +138,9 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       const w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
       tokens.push({ kind: "word", text: w, raw, end: m.index + raw.length });
+    } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
+      const prev = tokens[tokens.length - 1];
+      levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
     } else if (c === 36 /* $ */) {
       cashtags++;
       if (!crypto) {
@@ -139,7 +165,7 @@ function tokenize(input: string): { tokens: Token[]; cashtags: number; words: nu
       if (v !== undefined) tokens.push({ kind: "valence", text: raw, raw, valence: v });
     }
   }
-  return { tokens, cashtags, words, crypto, text };
+  return { tokens, levels, cashtags, words, crypto, text };
 }
 
 const TITLE = /^\p{Lu}\p{Ll}/u;
@@ -162,7 +188,7 @@ function isShouting(raw: string): boolean {
 
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
-  const { tokens, words, crypto, cashtags, text: decoded } = tokenize(text);
+  const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
   if (tokens.length === 0) return 0;
   // sentence number of each token, so a counterparty only affects its own sentence
   const sentenceOf = new Int32Array(tokens.length);
@@ -292,8 +318,37 @@ export function rawValence(text: string): number {
   let sum = 0;
   for (const c of contributions) sum += c;
   if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
+  else if (sum === 0 && exclamations > 0 && cashtags === 0) sum = EXCLAIMED;
   if (!crypto) return sum;
-  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0);
+  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0) + pricePath(levels);
+}
+
+/** Words before a number that make it a time, a count or a size rather than a price level. */
+const NOT_A_LEVEL = new Set(["in", "for", "of", "x", "the", "last", "next", "every", "top", "since", "year", "day", "days", "hours", "minutes", "weeks", "months"]);
+const PATH_LEAN = 0.8;
+const TO_ZERO = 2.5;
+
+/**
+ * Price path of a crypto post: levels named in order say where the writer sees the price going.
+ * "1300 then 1400", "from 1.2k to 1.5k" lean bullish; "1000 - 900 area", "back under 20k from 25k"
+ * lean bearish; "to $0" is bearish. A single bare level says nothing (we do not know the price).
+ */
+function pricePath(levels: readonly Level[]): number {
+  let first: number | undefined;
+  let last: number | undefined;
+  let toZero = false;
+  for (const l of levels) {
+    if (NOT_A_LEVEL.has(l.after)) continue;
+    if (l.value === 0 && (l.after === "to" || l.after === "at" || l.after === "under")) toZero = true;
+    if (!(l.value >= 10)) continue; // "3x", "2 weeks", "1h": not price levels
+    if (first === undefined) first = l.value;
+    last = l.value;
+  }
+  if (toZero) return -TO_ZERO;
+  if (first === undefined || last === undefined || last === first) return 0;
+  const ratio = last / first;
+  if (ratio > 5 || ratio < 0.2) return 0; // different scales: a date, a count, two assets
+  return ratio > 1 ? PATH_LEAN : -PATH_LEAN;
 }
 
 /** Maps a raw valence sum into (-1, 1), as VADER does. */
