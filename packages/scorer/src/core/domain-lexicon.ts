@@ -86,6 +86,7 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "pull back": -1.2, "pulling back": -1.2, "leg down": -2, "leg up": 2, "house of cards": -2.5, "relief rally": -0.5,
   "greater fool": -2, "all in": 1.5, "run it up": 1.5, "cup and handle": 1.5, "cash is king": -1, "dead coin": -2.5,
   "looking forward": 2.5, "look forward": 2.5, "looks forward": 2.5, "pleasantly surprised": 2.5, "a hit": 1.5, "take a hit": -2, "takes a hit": -2, "took a hit": -2, "taking a hit": -2,
+  "as fuck": 0, "as shit": 0, "moon boy": -1, "moon boys": -1, "bear rally": -1,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 

@@ -128,4 +128,16 @@ describe("scoreText", () => {
     expect(score("concert tonight with the whole crew!")).toBeLessThan(score("great concert tonight with the whole crew!"));
     expect(label("$AAPL earnings tonight!")).toBe("neutral");
   });
+
+  it("reads laughter in crypto talk as mockery, and elsewhere as joy", () => {
+    expect(score("$AVAX.X 12 incoming 😂")).toBeLessThan(score("$AVAX.X 12 incoming"));
+    expect(score("$LINK still holding 8? lmaooo")).toBeLessThan(score("$LINK still holding 8?"));
+    expect(score("no way it holds lol $BTC")).toBeLessThan(score("no way it holds $BTC"));
+    expect(label("that cat video lol 😂")).toBe("positive");
+  });
+
+  it("reads 'as fuck' as emphasis, not as an insult", () => {
+    expect(label("$ARB looking bullish as fuck")).toBe("positive");
+    expect(label("the chart looks bullish as shit")).toBe("positive");
+  });
 });

@@ -59,6 +59,17 @@ const EXCLAIMED = 0.3;
 const CRYPTO_LEAN = 0.25;
 /** Cashtag-led crypto posts ("$A $B $C moon") are mostly promotion: a further small bullish prior. */
 const CASHTAG_SPAM_LEAN = 0.3;
+/**
+ * Laughter in crypto talk ("lol", "lmao", 😂, 🤣) mostly mocks the other side ("500 incoming 🤣",
+ * "still above 1000? haha"), so there it counts slightly bearish instead of as joy.
+ */
+const MOCKING_LAUGH = -0.5;
+const LAUGHTER = new Set(["lol", "lool", "lmao", "lmfao", "rofl", "rotfl", "rotflmao", "haha", "hahaha", "hehe", "xd", "😂", "🤣"]);
+function isLaughter(w: string): boolean {
+  if (LAUGHTER.has(w)) return true;
+  if (hasTripleLetter(w)) return LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1$1")) || LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1"));
+  return /^(?:ha){2,}h?$/.test(w);
+}
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
@@ -247,7 +258,7 @@ export function rawValence(text: string): number {
     }
     if (t.kind === "quote") continue;
     if (t.kind === "valence") {
-      contributions.push(t.valence!);
+      contributions.push(crypto && LAUGHTER.has(t.text) ? MOCKING_LAUGH : t.valence!);
       continue;
     }
     if (t.kind !== "word") continue;
@@ -291,6 +302,10 @@ export function rawValence(text: string): number {
         continue;
       }
       valence = lookup(w);
+      if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
+        contributions.push(MOCKING_LAUGH); // not a word negation or intensity applies to
+        continue;
+      }
       // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
       if ((w === "up" || w === "down") && t.end !== undefined && /^\s*[$+\-]?\d/.test(decoded.slice(t.end, t.end + 4))) {
         valence = w === "up" ? 1.5 : -1.5;
