@@ -22,7 +22,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   declined: -2, weak: -2, weakness: -2, strong: 2, strength: 1.5, record: 1, soared: 2.5, surged: 2.2, crashed: -3,
   outflows: -2, inflows: 2, buyback: 1.5, dividend: 1, overweight: 1.5, underweight: -1.5, hike: -0.5,
   // crypto slang
-  hodl: 1.5, wagmi: 2.5, ngmi: -2.5, gm: 0.8, lfg: 2.5, fud: -1.5, fomo: 0.5, rekt: -3, ath: 2.5, ape: 0.8, aped: 0.8,
+  hodl: 1.5, dca: 1, wagmi: 2.5, ngmi: -2.5, gm: 0.8, lfg: 2.5, fud: -1.5, fomo: 0.5, rekt: -3, ath: 2.5, ape: 0.8, aped: 0.8,
   gem: 2, gems: 2, degen: 0.3, bagholder: -2.5, bagholders: -2.5, bags: -0.5, shill: -1, shilling: -1, ponzi: -3,
   bubble: -1.5, printing: 1, send: 1, sending: 1.5, sends: 1, rocket: 2, parabolic: 2.5, explode: 1.5, explosive: 2,
   diamond: 1.5, paperhands: -1.5, cope: -1.5, copium: -2, hopium: -1, rugged: -3.5, rug: -3, rugpull: -3.5, scam: -3.2,

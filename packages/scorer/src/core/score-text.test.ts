@@ -140,4 +140,11 @@ describe("scoreText", () => {
     expect(label("$ARB looking bullish as fuck")).toBe("positive");
     expect(label("the chart looks bullish as shit")).toBe("positive");
   });
+
+  it("weighs the writer's own buying more in crypto posts than the dip talk around it", () => {
+    expect(label("$AVAX.X might dip under 10 again, adding more there")).toBe("positive");
+    expect(score("$AVAX.X buying here")).toBeGreaterThan(score("$AVAX.X") + 0.15);
+    // stock posts keep the plain weight
+    expect(score("$MSFT buying here")).toBeLessThan(score("$AVAX.X buying here"));
+  });
 });

@@ -70,6 +70,9 @@ function isLaughter(w: string): boolean {
   if (hasTripleLetter(w)) return LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1$1")) || LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1"));
   return /^(?:ha){2,}h?$/.test(w);
 }
+/** The writer's own buying in a crypto post ("adding here", "I buy") outweighs the dip talk around it. */
+const ACCUMULATING = new Set(["buy", "buying", "bought", "adding", "accumulate", "accumulating", "accumulated", "reload", "reloading", "loading", "hodl", "hodling", "holding", "dca"]);
+const ACCUMULATE_BONUS = 1;
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
@@ -318,6 +321,7 @@ export function rawValence(text: string): number {
       i += consumed - 1;
       continue;
     }
+    if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
     let v = valence * multiplier;
     if (isShouting(t.raw) && !mostlyCaps()) v *= CAPS_BOOST;
     if (negationLeft > 0) {
