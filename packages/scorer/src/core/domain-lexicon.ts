@@ -43,7 +43,7 @@ export const DOMAIN_WORDS: Record<string, number> = {
   bleeds: -2, dumped: -2.5, dumps: -2.5, sellers: -0.5, buyers: 0.5, whales: 0, manipulation: -2, manipulated: -2,
   pullback: -1.2, exiting: -1, exited: -1, nuke: -2, nuked: -2.5, yikes: -1.5, goodbye: -1, moonboy: -1, moonboys: -1,
   flushed: -1.5, bloodbath: -3, topple: -2, bailout: -1.5, rebuy: 1, bagholding: -2, capitulate: -2,
-  scamcoin: -3, fakecoin: -2.5,
+  scamcoin: -3, fakecoin: -2.5, atl: -2.5, breakdown: -2, dogshit: -3, baggie: -1.5, baggies: -1.5,
   worthless: -3, joke: -1.5, cult: -1.5, tulip: -2, mania: -1, lottery: -1, casino: -1, greed: -1, fear_: 0,
   // general words the general list lacks or scores wrongly for tweets
   xd: 2, lmfao: 0, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
@@ -87,6 +87,8 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "greater fool": -2, "all in": 1.5, "run it up": 1.5, "cup and handle": 1.5, "cash is king": -1, "dead coin": -2.5,
   "looking forward": 2.5, "look forward": 2.5, "looks forward": 2.5, "pleasantly surprised": 2.5, "a hit": 1.5, "take a hit": -2, "takes a hit": -2, "took a hit": -2, "taking a hit": -2,
   "as fuck": 0, "as shit": 0, "moon boy": -1, "moon boys": -1, "bear rally": -1,
+  "adding to short": -2, "add to short": -2, "adding to my short": -2, "added to my short": -2, "perma bulls": -1.5,
+  "left the chat": -1.5, "all time low": -3, "all time lows": -3, "breaks down": -2, "no bueno": -2,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 

@@ -147,4 +147,12 @@ describe("scoreText", () => {
     // stock posts keep the plain weight
     expect(score("$MSFT buying here")).toBeLessThan(score("$AVAX.X buying here"));
   });
+
+  it("reads adding to a short as bearish, and all-time lows and breakdowns as bearish", () => {
+    expect(label("$AVAX.X adding to short here")).toBe("negative");
+    expect(label("$AVAX.X new ATL soon")).toBe("negative");
+    expect(label("gold at an all time low")).toBe("negative");
+    expect(label("clean breakdown on the daily")).toBe("negative");
+    expect(label("the chart breaks down again")).toBe("negative");
+  });
 });
