@@ -65,6 +65,13 @@ export class InvalidArgumentError extends Error {
   override name = "InvalidArgumentException";
 }
 
+interface Staged {
+  records: number;
+  okRows: string[];
+  failures: ErrorRecord[];
+  started: Date;
+}
+
 interface Buffered {
   data: Buffer;
   arrivedAt: number;
@@ -78,6 +85,7 @@ export class LocalDeliveryStream implements RecordSink {
   private journalFd: number | null = null;
   private journalPath = "";
   private chain: Promise<void> = Promise.resolve();
+  private transformTail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private seq = 0;
@@ -175,16 +183,17 @@ export class LocalDeliveryStream implements RecordSink {
     this.buffer = [];
     this.bufferedBytes = 0;
     this.stats.bufferedRecords = 0;
-    // A failed flush keeps its journal (processed again on the next open) and fails only its
-    // own waiters; the next flush still runs.
-    const run = this.chain
-      .catch(() => {})
-      .then(async () => {
-        if (records.length > 0) await this.process(records);
-        if (journal) rmSync(journal, { force: true });
-      });
-    this.chain = run;
-    return run;
+    // Two stages, so they overlap across flushes: raw backup + transformation (the scorer runs
+    // here), then landing (warehouse upsert, error files) in flush order. A failed flush keeps
+    // its journal (processed again on the next open) and fails only its own waiters.
+    const transformed = this.transformTail.catch(() => {}).then(() => (records.length > 0 ? this.transformStage(records) : null));
+    const done = Promise.all([transformed, this.chain.catch(() => {})]).then(async ([staged]) => {
+      if (staged) await this.landStage(staged);
+      if (journal) rmSync(journal, { force: true });
+    });
+    this.transformTail = transformed;
+    this.chain = done;
+    return done;
   }
 
   async close(): Promise<void> {
@@ -205,21 +214,29 @@ export class LocalDeliveryStream implements RecordSink {
     fsyncSync(this.journalFd);
   }
 
+  /** Processes records completely (used for journals left by a crash). */
   private async process(records: Buffered[]): Promise<void> {
+    await this.landStage(await this.transformStage(records));
+  }
+
+  private async transformStage(records: Buffered[]): Promise<Staged> {
     const started = this.o.clock();
     this.writeRaw(records, started);
     const okRows: string[] = [];
     const failures: ErrorRecord[] = [];
-    for (const chunk of chunkBySize(records, this.o.transformBatchBytes)) {
-      await this.transformChunk(chunk, okRows, failures);
-    }
+    // All invocations are sent at once: the transformation's queue never runs dry between them.
+    await Promise.all([...chunkBySize(records, this.o.transformBatchBytes)].map((chunk) => this.transformChunk(chunk, okRows, failures)));
+    return { records: records.length, okRows, failures, started };
+  }
+
+  private async landStage({ records, okRows, failures, started }: Staged): Promise<void> {
     if (okRows.length > 0) await this.o.warehouse.upsertNdjson(okRows.join(""));
     if (failures.length > 0) this.writeErrors(failures, started);
     this.stats.deliveredRows += okRows.length;
     this.stats.processingFailed += failures.length;
     this.stats.flushes++;
     this.stats.lastFlushAt = this.o.clock().toISOString();
-    this.o.log?.({ event: "flushed", records: records.length, rows: okRows.length, failed: failures.length, ms: this.o.clock().getTime() - started.getTime() });
+    this.o.log?.({ event: "flushed", records, rows: okRows.length, failed: failures.length, ms: this.o.clock().getTime() - started.getTime() });
   }
 
   private async transformChunk(chunk: Buffered[], okRows: string[], failures: ErrorRecord[]): Promise<void> {
