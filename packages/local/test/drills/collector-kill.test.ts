@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { seededRandom } from "@defi-sentiment/shared";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's protocol test servers, reused, not copied (issue 8)
 import { startFirehoseServer, type StartedFirehoseServer } from "../../../collector/test/firehose-server.ts";
 import { startProcessor } from "../soak/run-soak.ts";
 import { runAndMaybeKill, tableCheck } from "./kill-loop.ts";

@@ -22,7 +22,9 @@ import vm from "node:vm";
 import { createFirehoseSink, runCollector } from "@defi-sentiment/collector";
 import { Warehouse } from "@defi-sentiment/lake";
 import { LOCAL_WAREHOUSE_FILE, SCORED_TABLE_NAME, seededRandom } from "@defi-sentiment/shared";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's protocol test servers, reused, not copied (issue 8)
 import { startFirehoseServer, type FirehoseCall } from "../../../collector/test/firehose-server.ts";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's protocol test servers, reused, not copied (issue 8)
 import { startXServer } from "../../../collector/test/x-server.ts";
 import { FirehoseTap } from "./firehose-tap.ts";
 import { linearFit, percentile, touchesWindow, type Window } from "./soak-stats.ts";

@@ -12,6 +12,7 @@
  * flat however long the soak runs.
  */
 import { generateStreamLines, type XStreamLine } from "@defi-sentiment/shared";
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's protocol test servers, reused, not copied (issue 8)
 import type { StreamStep, XServer } from "../../../collector/test/x-server.ts";
 
 export const SYNTHETIC_ID_BASE = 1_000_000_000_000_000_000n;
@@ -94,43 +95,42 @@ export class XFeed {
 
   /** A stream reply that delivers posts as they are created until a fault is injected. */
   streamReply(): { steps: StreamStep[] } {
-    const feed = this;
-    return {
-      steps: new LiveSteps(function* () {
-        const conn: OpenConnection = { id: ++feed.connections, queue: [], fault: null };
-        feed.open.add(conn);
-        feed.connectionEnd.set(conn.id, Infinity);
-        let quietSince = Date.now();
-        try {
-          for (;;) {
-            if (conn.fault) {
-              feed.open.delete(conn);
-              yield conn.fault === "reset" ? { destroy: true } : { stall: true };
-              return;
-            }
-            const line = conn.queue.shift();
-            if (line) {
-              const at = Date.now();
-              yield { line };
-              // Resumed: the server wrote it (it returns instead when the client has gone).
-              const n = Number(BigInt(line.data.id) - SYNTHETIC_ID_BASE);
-              feed.writtenAt[n] = at;
-              feed.connectionOf[n] = conn.id;
-              feed.streamed++;
-              quietSince = at;
-              continue;
-            }
-            if (Date.now() - quietSince >= 500) {
-              quietSince = Date.now();
-              yield { keepAlive: true };
-            } else yield { waitMs: 2 };
-          }
-        } finally {
-          feed.open.delete(conn);
-          feed.connectionEnd.set(conn.id, Date.now());
+    return { steps: new LiveSteps(() => this.connectionSteps()) };
+  }
+
+  private *connectionSteps(): Generator<StreamStep> {
+    const conn: OpenConnection = { id: ++this.connections, queue: [], fault: null };
+    this.open.add(conn);
+    this.connectionEnd.set(conn.id, Infinity);
+    let quietSince = Date.now();
+    try {
+      for (;;) {
+        if (conn.fault) {
+          this.open.delete(conn);
+          yield conn.fault === "reset" ? { destroy: true } : { stall: true };
+          return;
         }
-      }),
-    };
+        const line = conn.queue.shift();
+        if (line) {
+          const at = Date.now();
+          yield { line };
+          // Resumed: the server wrote it (it returns instead when the client has gone).
+          const n = Number(BigInt(line.data.id) - SYNTHETIC_ID_BASE);
+          this.writtenAt[n] = at;
+          this.connectionOf[n] = conn.id;
+          this.streamed++;
+          quietSince = at;
+          continue;
+        }
+        if (Date.now() - quietSince >= 500) {
+          quietSince = Date.now();
+          yield { keepAlive: true };
+        } else yield { waitMs: 2 };
+      }
+    } finally {
+      this.open.delete(conn);
+      this.connectionEnd.set(conn.id, Date.now());
+    }
   }
 
   /** Starts creating posts at `rate` per second. */
