@@ -17,6 +17,7 @@ const BENCHES: Record<string, string[]> = {
   "end-to-end": ["bench/end-to-end.ts"],
   "query-scale": ["bench/query-scale.ts"],
   "dashboard-first-render": ["packages/dashboard/bench/first-render.ts"],
+  soak: ["bench/soak.ts", "--seconds", "300"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
