@@ -65,6 +65,8 @@ export interface LiveStreamOptions {
 /** An async queue with a high-water mark: producers await space, the consumer awaits items. */
 class Channel<T> {
   private items: T[] = [];
+  /** Callbacks of `pushAccepted` items in `items`, by index; told once the consumer took them and asked for more. */
+  private acks: (((accepted: boolean) => void) | null)[] = [];
   private waiting: (() => void)[] = [];
   private spaceWaiters: (() => void)[] = [];
   private closed = false;
@@ -73,11 +75,26 @@ class Channel<T> {
   async push(item: T) {
     while (this.items.length >= this.highWater && !this.closed) await new Promise<void>((r) => this.spaceWaiters.push(r));
     this.items.push(item);
+    this.acks.push(null);
     this.waiting.shift()?.();
+  }
+  /**
+   * Pushes and resolves true once the consumer has taken the item and come back for more (for
+   * `drain`'s consumer that means it accepted the batch); false if the channel closed first.
+   */
+  async pushAccepted(item: T): Promise<boolean> {
+    while (this.items.length >= this.highWater && !this.closed) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    if (this.closed) return false;
+    return new Promise<boolean>((resolve) => {
+      this.items.push(item);
+      this.acks.push(resolve);
+      this.waiting.shift()?.();
+    });
   }
   close(failure?: unknown) {
     if (failure !== undefined && this.failure === null) this.failure = failure;
     this.closed = true;
+    for (const a of this.acks.splice(0)) a?.(false);
     for (const w of this.waiting.splice(0)) w();
     for (const w of this.spaceWaiters.splice(0)) w();
   }
@@ -90,8 +107,17 @@ class Channel<T> {
     for (;;) {
       if (this.items.length) {
         const taken = this.items.splice(0);
+        const acks = this.acks.splice(0);
         for (const w of this.spaceWaiters.splice(0)) w();
-        yield merge(taken);
+        // Resumed = the consumer accepted the batch and asked for more. Returned or thrown
+        // instead = not known to be accepted: tell the pusher no, so it keeps no checkpoint.
+        let resumed = false;
+        try {
+          yield merge(taken);
+          resumed = true;
+        } finally {
+          for (const a of acks) a?.(resumed);
+        }
         continue;
       }
       if (this.closed) {
@@ -127,7 +153,9 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
         const batch = found.filter((p) => p.id !== firstAfterId);
         if (!batch.length) continue;
         delivered += batch.length;
-        await out.push(batch);
+        // Search saves its checkpoint when we ask for the next page: only once these are accepted
+        // (spooled), so a crash can never mark a window searched whose posts were not kept.
+        if (!(await out.pushAccepted(batch))) return;
       }
       stats.gapsFilled++;
       stats.gapPostsDelivered += delivered;
