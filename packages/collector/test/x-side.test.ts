@@ -171,6 +171,35 @@ function arraySink() {
 }
 
 describe("stream with gap fill", () => {
+  it("searches a gap again after a crash that came before its posts were spooled", async () => {
+    for (let n = 1; n <= 8; n++) server.timeline.push(xLine(n, at(n)));
+    const line = (n: number) => ({ line: server.timeline[n - 1]! });
+    server.streamReplies.push({ steps: [line(1), line(2), line(3), line(4), { destroy: true }] });
+    server.streamReplies.push({ steps: [line(8)] });
+    const c = client();
+    const queries = [{ query: "(aave) -is:retweet", tags: ["defi-protocols"] }];
+    const statePath = join(dir, "search.json");
+    const ac = new AbortController();
+    let lost: string[] = [];
+    for await (const batch of liveStreamSource({
+      client: c,
+      signal: ac.signal,
+      sleep: async () => {},
+      fillGap: (window, sinceId, signal) => searchBackfill({ client: c, queries, window, sinceId, statePath, signal }),
+    })) {
+      const fromSearch = batch.filter((p) => p.source === "search");
+      if (fromSearch.length) {
+        lost = fromSearch.map((p) => p.id); // the process dies here, before accept: nothing spooled
+        break;
+      }
+    }
+    expect(lost.sort()).toEqual([5, 6, 7].map((n) => server.timeline[n - 1]!.data.id).sort());
+    // After the restart the window is not marked searched, so the posts are found again.
+    const again: string[] = [];
+    for await (const b of searchBackfill({ client: c, queries, window: { start: Date.parse(at(4)), end: Date.parse(at(8)) }, statePath })) again.push(...b.map((p) => p.id));
+    expect(again).toEqual(expect.arrayContaining(lost));
+  });
+
   it("after a mid-sequence disconnect delivers every post exactly once and reads none twice from search", async () => {
     for (let n = 1; n <= 12; n++) server.timeline.push(xLine(n, at(n)));
     const line = (n: number) => ({ line: server.timeline[n - 1]! });
