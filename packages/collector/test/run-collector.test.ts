@@ -3,28 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Post, RecordSink } from "@defi-sentiment/shared";
 import { parseCollectorConfig, redactConfig } from "../src/config.ts";
 import { DEFAULT_DEFI_RULES } from "../src/core/rules-plan.ts";
 import { runCollector } from "../src/run-collector.ts";
 import { startXServer, xLine, type XServer } from "./x-server.ts";
+import { arraySink } from "./array-sink.ts";
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "run-collector-"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function arraySink() {
-  const records: Post[] = [];
-  const sink: RecordSink = {
-    async putRecordBatch(batch) {
-      for (const r of batch) records.push(JSON.parse(Buffer.from(r).toString("utf8")) as Post);
-      return { failed: [] };
-    },
-  };
-  return { sink, records };
-}
 
 const filesUnder = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Post, RecordSink } from "@defi-sentiment/shared";
+import type { Post } from "@defi-sentiment/shared";
 import { BudgetExceededError } from "../src/core/budget.ts";
 import { openDelivery } from "../src/delivery/index.ts";
 import { liveStreamSource, newLiveStreamStats } from "../src/sources/live-stream.ts";
@@ -12,6 +12,7 @@ import { estimateRuleSet } from "../src/x/estimate.ts";
 import { RuleSyncError, syncRules } from "../src/x/rules-sync.ts";
 import { createXClient } from "../src/x/x-client.ts";
 import { startXServer, xLine, type XServer } from "./x-server.ts";
+import { arraySink } from "./array-sink.ts";
 
 let server: XServer;
 let dir: string;
@@ -157,18 +158,6 @@ describe("recent search backfill", () => {
     expect(slept[0]!).toBeGreaterThanOrEqual(60_000);
   });
 });
-
-/** An in-test sink: an array of decoded records (what Firehose would have received). */
-function arraySink() {
-  const records: Post[] = [];
-  const sink: RecordSink = {
-    async putRecordBatch(batch) {
-      for (const r of batch) records.push(JSON.parse(Buffer.from(r).toString("utf8")) as Post);
-      return { failed: [] };
-    },
-  };
-  return { sink, records };
-}
 
 describe("stream with gap fill", () => {
   it("searches a gap again after a crash that came before its posts were spooled", async () => {

@@ -40,11 +40,11 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export const TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${SCORED_TABLE_NAME} (\n${SCORED_POST_COLUMNS.map(
-  (c) => `  ${q(c.name)} ${duckdbType(c.type).replace("TIMESTAMPTZ", "TIMESTAMP")}${c.name === SCORED_POST_KEY ? " PRIMARY KEY" : ""}`,
+  (c) => `  ${q(c.name)} ${duckdbType(c.type)}${c.name === SCORED_POST_KEY ? " PRIMARY KEY" : ""}`,
 ).join(",\n")}\n)`;
 
 /** `read_json` column spec, so every field is typed as the table expects. */
-const READ_COLUMNS = `{${SCORED_POST_COLUMNS.map((c) => `${sqlString(c.name)}: ${sqlString(duckdbType(c.type).replace("TIMESTAMPTZ", "TIMESTAMP"))}`).join(", ")}}`;
+const READ_COLUMNS = `{${SCORED_POST_COLUMNS.map((c) => `${sqlString(c.name)}: ${sqlString(duckdbType(c.type))}`).join(", ")}}`;
 
 const columnList = SCORED_POST_COLUMNS.map((c) => q(c.name)).join(", ");
 const updateList = SCORED_POST_COLUMNS.filter((c) => c.name !== SCORED_POST_KEY)

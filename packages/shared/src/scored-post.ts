@@ -118,7 +118,8 @@ export function duckdbType(t: ColumnType): string {
     case "boolean":
       return "BOOLEAN";
     case "timestamp":
-      return "TIMESTAMPTZ";
+      // UTC instants without a zone, as Iceberg/Glue `timestamp`; the warehouse runs in UTC.
+      return "TIMESTAMP";
     case "date":
       return "DATE";
     case "array<string>":
