@@ -155,4 +155,31 @@ describe("local delivery stream", () => {
     await stream.close();
     expect(await wh.count()).toBe(2);
   });
+
+  it("lands flushes that queue behind a slow warehouse together, in order, losing none", async () => {
+    const upserts: number[] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((r) => (release = r));
+    const slow = Object.create(wh) as Warehouse;
+    slow.upsertNdjson = async (ndjson: string) => {
+      upserts.push(ndjson.trim().split("\n").length);
+      if (upserts.length === 1) await firstHeld; // the first upsert is slow
+      return wh.upsertNdjson(ndjson);
+    };
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: slow, transform, bufferBytes: 1, bufferIntervalMs: 60_000, maxFlushesInFlight: 10 });
+    // bufferBytes 1: every call is its own flush
+    await stream.putRecordBatch([post(0), post(1)]);
+    await expect.poll(() => upserts.length, { timeout: 3000, interval: 10 }).toBe(1);
+    for (let i = 1; i < 6; i++) await stream.putRecordBatch([post(10 * i), post(10 * i + 1)]);
+    let lastLanded = false;
+    const last = stream.flush().then(() => (lastLanded = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lastLanded).toBe(false); // nothing lands past the slow upsert
+    release();
+    await last;
+    await stream.close();
+    expect(await wh.count()).toBe(12);
+    expect(upserts).toEqual([2, 10]); // the five flushes behind the slow one landed as one upsert
+    expect(readdirSync(path.join(dir, ".stream", "defi-sentiment-local")).filter((f) => f.endsWith(".journal"))).toEqual([]);
+  });
 });

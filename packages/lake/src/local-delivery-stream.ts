@@ -44,6 +44,12 @@ export interface LocalDeliveryStreamOptions {
   transformBatchBytes?: number;
   /** Invocation attempts before records go to processing-failed. Default 3. */
   transformAttempts?: number;
+  /**
+   * Flushes that may be on their way to the lake before `putRecordBatch` waits (backpressure).
+   * Default 4: while the warehouse lands one group, the next buffers are scored and then land
+   * together, so a slow warehouse gets bigger, cheaper upserts instead of a longer queue.
+   */
+  maxFlushesInFlight?: number;
   clock?: () => Date;
   log?: (event: Record<string, unknown>) => void;
 }
@@ -72,6 +78,15 @@ interface Staged {
   started: Date;
 }
 
+interface Flush {
+  journal: string;
+  staged?: Staged;
+  failed?: unknown;
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 interface Buffered {
   data: Buffer;
   arrivedAt: number;
@@ -84,8 +99,9 @@ export class LocalDeliveryStream implements RecordSink {
   private bufferedBytes = 0;
   private journalFd: number | null = null;
   private journalPath = "";
-  private chain: Promise<void> = Promise.resolve();
-  private transformTail: Promise<unknown> = Promise.resolve();
+  /** Flushes not yet in the lake, oldest first; the lander takes every ready one at once. */
+  private inFlight: Flush[] = [];
+  private landing = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private seq = 0;
@@ -108,6 +124,7 @@ export class LocalDeliveryStream implements RecordSink {
       bufferIntervalMs: 10_000,
       transformBatchBytes: 1024 * 1024,
       transformAttempts: 3,
+      maxFlushesInFlight: 4,
       clock: () => new Date(),
       ...options,
     };
@@ -164,36 +181,72 @@ export class LocalDeliveryStream implements RecordSink {
     this.stats.incomingBytes += accepted.reduce((n, b) => n + b.data.byteLength, 0);
     this.stats.rejectedRecords += failed.length;
     this.stats.bufferedRecords = this.buffer.length;
-    // A full buffer starts a flush; the call waits only for the flush before it, so one
-    // buffer is processed while the next fills (backpressure, as Firehose throttles).
+    // A full buffer starts a flush; the call then waits only while too many flushes are still
+    // on their way to the lake (backpressure, as Firehose throttles), so buffers are scored
+    // while the next ones fill.
     if (this.bufferedBytes >= this.o.bufferBytes) {
-      const previous = this.chain;
       void this.flush().catch(() => {});
-      await previous;
+      while (this.inFlight.length > this.o.maxFlushesInFlight) await this.inFlight[0]!.done.catch(() => {});
     }
     return { failed };
   }
 
-  /** Processes everything buffered; resolves when it is in the lake. */
+  /** Processes everything buffered; resolves when it is in the lake (and every earlier flush too). */
   flush(): Promise<void> {
     const records = this.buffer;
     const journal = this.journalPath;
     if (this.journalFd !== null) closeSync(this.journalFd);
     this.journalFd = null;
+    this.journalPath = "";
     this.buffer = [];
     this.bufferedBytes = 0;
     this.stats.bufferedRecords = 0;
-    // Two stages, so they overlap across flushes: raw backup + transformation (the scorer runs
-    // here), then landing (warehouse upsert, error files) in flush order. A failed flush keeps
-    // its journal (processed again on the next open) and fails only its own waiters.
-    const transformed = this.transformTail.catch(() => {}).then(() => (records.length > 0 ? this.transformStage(records) : null));
-    const done = Promise.all([transformed, this.chain.catch(() => {})]).then(async ([staged]) => {
-      if (staged) await this.landStage(staged);
-      if (journal) rmSync(journal, { force: true });
-    });
-    this.transformTail = transformed;
-    this.chain = done;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const entry: Flush = { journal, done, resolve, reject };
+    this.inFlight.push(entry);
+    // Two stages overlapping across flushes: raw backup + transformation (the scorer runs here;
+    // invocations of several flushes may run at once, as Lambda scales out), then landing
+    // (warehouse upsert, error files) in flush order. A failed flush keeps its journal
+    // (processed again on the next open) and fails only its own waiters.
+    const transformed = records.length > 0 ? this.transformStage(records) : Promise.resolve(emptyStaged(this.o.clock()));
+    transformed.then(
+      (staged) => (entry.staged = staged),
+      (err: unknown) => (entry.failed = err ?? new Error("transformation stage failed")),
+    ).finally(() => this.land());
     return done;
+  }
+
+  /**
+   * Lands every flush whose transformation is done, oldest first and stopping at the first not
+   * yet done: their rows go in as one upsert, so a warehouse that falls behind catches up in
+   * bigger, cheaper statements.
+   */
+  private land(): void {
+    if (this.landing) return;
+    const ready: Flush[] = [];
+    for (const f of this.inFlight) {
+      if (!f.staged && !f.failed) break;
+      ready.push(f);
+    }
+    if (ready.length === 0) return;
+    this.landing = true;
+    this.inFlight.splice(0, ready.length);
+    const ok = ready.filter((f) => f.staged);
+    void this.landStage(ok.map((f) => f.staged!))
+      .then(
+        () => {
+          for (const f of ok) if (f.journal) rmSync(f.journal, { force: true });
+          for (const f of ok) f.resolve();
+        },
+        (err: unknown) => ok.forEach((f) => f.reject(err)),
+      )
+      .finally(() => {
+        for (const f of ready) if (f.failed) f.reject(f.failed);
+        this.landing = false;
+        this.land();
+      });
   }
 
   async close(): Promise<void> {
@@ -216,7 +269,7 @@ export class LocalDeliveryStream implements RecordSink {
 
   /** Processes records completely (used for journals left by a crash). */
   private async process(records: Buffered[]): Promise<void> {
-    await this.landStage(await this.transformStage(records));
+    await this.landStage([await this.transformStage(records)]);
   }
 
   private async transformStage(records: Buffered[]): Promise<Staged> {
@@ -229,14 +282,18 @@ export class LocalDeliveryStream implements RecordSink {
     return { records: records.length, okRows, failures, started };
   }
 
-  private async landStage({ records, okRows, failures, started }: Staged): Promise<void> {
-    if (okRows.length > 0) await this.o.warehouse.upsertNdjson(okRows.join(""));
-    if (failures.length > 0) this.writeErrors(failures, started);
-    this.stats.deliveredRows += okRows.length;
-    this.stats.processingFailed += failures.length;
-    this.stats.flushes++;
-    this.stats.lastFlushAt = this.o.clock().toISOString();
-    this.o.log?.({ event: "flushed", records, rows: okRows.length, failed: failures.length, ms: this.o.clock().getTime() - started.getTime() });
+  private async landStage(group: Staged[]): Promise<void> {
+    const rows = group.reduce((n, g) => n + g.okRows.length, 0);
+    if (rows > 0) await this.o.warehouse.upsertNdjson(group.map((g) => g.okRows.join("")).join(""));
+    for (const { records, okRows, failures, started } of group) {
+      if (records === 0) continue;
+      if (failures.length > 0) this.writeErrors(failures, started);
+      this.stats.deliveredRows += okRows.length;
+      this.stats.processingFailed += failures.length;
+      this.stats.flushes++;
+      this.stats.lastFlushAt = this.o.clock().toISOString();
+      this.o.log?.({ event: "flushed", records, rows: okRows.length, failed: failures.length, landedWith: group.length, ms: this.o.clock().getTime() - started.getTime() });
+    }
   }
 
   private async transformChunk(chunk: Buffered[], okRows: string[], failures: ErrorRecord[]): Promise<void> {
@@ -308,14 +365,22 @@ export class LocalDeliveryStream implements RecordSink {
   }
 }
 
-const CREATED_AT = /"created_at"\s*:\s*"([^"]{10,40})"/;
+const CREATED_AT = /^"created_at"\s*:\s*"([^"]{10,40})"/;
 
-function createdAtOf(data: Buffer): Date | null {
-  const m = CREATED_AT.exec(data.toString("utf8", 0, Math.min(data.length, 64 * 1024)));
+/** A post's own `created_at`, found without decoding the whole record; null when unreadable. */
+function createdAtOf(data: Buffer): string | null {
+  const at = data.indexOf('"created_at"');
+  if (at === -1 || at > 64 * 1024) return null;
+  const m = CREATED_AT.exec(data.toString("utf8", at, at + 80));
   if (!m) return null;
-  const d = new Date(m[1]!);
-  return Number.isNaN(d.getTime()) || dtOf(d) < "1970-01-02" ? null : d;
+  try {
+    return dtOf(m[1]!) < "1970-01-02" ? null : m[1]!;
+  } catch {
+    return null;
+  }
 }
+
+const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: [], failures: [], started });
 
 function* chunkBySize(records: Buffered[], maxBytes: number): Generator<Buffered[]> {
   let chunk: Buffered[] = [];

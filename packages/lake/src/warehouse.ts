@@ -80,6 +80,9 @@ export class Warehouse {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "false",
       threads: String(options.threads ?? 2),
+      // Loads come in many upserts; checkpointing every 16 MiB of WAL (the default) rewrites
+      // row groups over and over. The WAL is still fsync'd on every commit.
+      checkpoint_threshold: "256MB",
       ...(options.readOnly ? { access_mode: "READ_ONLY" } : {}),
     });
     const conn = await instance.connect();

@@ -15,8 +15,10 @@ export interface LocalPipelineOptions {
   /** Delivery-stream buffer size in bytes (default 5 MiB) and interval (default 5 s). */
   bufferBytes?: number;
   bufferIntervalMs?: number;
-  /** Score in a worker thread (default true; the second core scores while the first collects). */
+  /** Score in worker threads (default true; the other cores score while the main thread collects). */
   scoreInWorker?: boolean;
+  /** Scoring worker threads (default: one per core). */
+  scoringWorkers?: number;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -33,7 +35,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
   mkdirSync(path.join(lakeDir, "logs"), { recursive: true });
   const scorerLog = path.join(lakeDir, "logs", "scorer.ndjson");
   const logLine = (line: LogLine) => appendFileSync(scorerLog, JSON.stringify(line) + "\n");
-  const worker = options.scoreInWorker === false ? null : startWorkerTransform(logLine);
+  const worker = options.scoreInWorker === false ? null : startWorkerTransform(logLine, options.scoringWorkers !== undefined ? { workers: options.scoringWorkers } : {});
   const warehouse = await Warehouse.open(path.join(lakeDir, LOCAL_WAREHOUSE_FILE));
   const stream = await LocalDeliveryStream.open({
     lakeDir,

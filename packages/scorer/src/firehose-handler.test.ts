@@ -89,6 +89,16 @@ describe("Firehose transformation", () => {
     expect(logs.some((l) => String(l.reason).includes("response size limit"))).toBe(true);
   });
 
+  it("logs the response size exactly, with and without Iceberg routing", () => {
+    for (const iceberg of [undefined, { database: "defi", table: "scored_posts" }]) {
+      const logs: LogLine[] = [];
+      const event = eventOf([b64(makePost({ text: "déjà vu 🚀 \"quoted\"" })), "!!", b64({ ...makePost(), like_count: -1 })]);
+      event.records[1]!.recordId = 'id with "quotes" and ü';
+      const res = transformRecords(event, { log: (l) => logs.push(l), ...(iceberg ? { iceberg } : {}) });
+      expect(logs.at(-1)!.responseBytes).toBe(Buffer.byteLength(JSON.stringify(res)));
+    }
+  });
+
   it("stays under the real 6 MB limit with a full batch of large records", () => {
     const big = b64(makePost({ text: "bullish ".repeat(6000) }));
     const event = eventOf(Array.from({ length: 150 }, () => big));

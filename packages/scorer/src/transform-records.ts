@@ -43,8 +43,16 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** Bytes a record adds to the response JSON (plus a separating comma). */
-const sizeOf = (r: FirehoseTransformationResultRecord) => Buffer.byteLength(JSON.stringify(r), "utf8") + 1;
+/**
+ * Bytes a record adds to the response JSON (plus a separating comma). Ok data is our own base64
+ * (nothing to escape), so only the id and any metadata go through JSON.stringify; a failed
+ * record's data is whatever came in and is measured exactly.
+ */
+function sizeOf(r: FirehoseTransformationResultRecord, metadataBytes: number): number {
+  if (r.result !== "Ok") return Buffer.byteLength(JSON.stringify(r), "utf8") + 1;
+  // {"recordId":<id>,"result":"Ok","data":"<base64>"} plus ,"metadata":… when present
+  return 37 + Buffer.byteLength(JSON.stringify(r.recordId), "utf8") + r.data.length + (r.metadata ? metadataBytes : 0) + 1;
+}
 
 /** Scores a Firehose transformation event. Never throws on bad records; ids come back once each, in order. */
 export function transformRecords(event: FirehoseTransformationEvent, options: TransformOptions = {}): FirehoseTransformationResponse {
@@ -56,6 +64,8 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
     : undefined;
   const records = Array.isArray(event?.records) ? event.records : [];
   const scoredAt = now();
+  const metadataBytes = otfMetadata ? Buffer.byteLength(`,"metadata":${JSON.stringify({ otfMetadata })}`, "utf8") : 0;
+  const size = (r: FirehoseTransformationResultRecord) => sizeOf(r, metadataBytes);
 
   const attempts = records.map((rec, i): { ok?: FirehoseTransformationResultRecord; failed: FirehoseTransformationResultRecord; reason?: string } => {
     const recordId = typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId);
@@ -75,23 +85,23 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
   // Greedy in order: an Ok record is kept only if every later record can still fail within budget
   // (with empty data at worst); a failed record keeps its original data when that still fits.
   const envelope = Buffer.byteLength('{"records":[]}');
-  const minimalOf = (a: (typeof attempts)[number]) => sizeOf({ ...a.failed, data: "" });
+  const minimalOf = (a: (typeof attempts)[number]) => size({ ...a.failed, data: "" });
   let minimalRest = attempts.reduce((n, a) => n + minimalOf(a), 0);
-  let used = envelope;
+  let used = envelope - (attempts.length > 0 ? 1 : 0); // n records, n - 1 commas
   const out: FirehoseTransformationResultRecord[] = [];
   let ok = 0;
   let failed = 0;
   attempts.forEach((a, i) => {
     minimalRest -= minimalOf(a);
     let chosen: FirehoseTransformationResultRecord;
-    if (a.ok && used + sizeOf(a.ok) + minimalRest <= limit) {
+    if (a.ok && used + size(a.ok) + minimalRest <= limit) {
       chosen = a.ok;
     } else {
       const reason = a.ok ? `response size limit: ${limit} bytes would be exceeded` : a.reason;
-      chosen = used + sizeOf(a.failed) + minimalRest <= limit ? a.failed : { ...a.failed, data: "" };
+      chosen = used + size(a.failed) + minimalRest <= limit ? a.failed : { ...a.failed, data: "" };
       log({ level: "warn", msg: "record failed", invocationId: event?.invocationId, recordId: chosen.recordId, index: i, reason });
     }
-    used += sizeOf(chosen);
+    used += size(chosen);
     if (chosen.result === "Ok") ok++;
     else failed++;
     out.push(chosen);

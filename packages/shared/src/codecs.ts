@@ -1,6 +1,7 @@
 /**
  * Wire codecs: JSON that keeps big integers, NDJSON, and Firehose record framing.
  */
+import { isUtf8 } from "node:buffer";
 
 /** Raised for a line or record that is not what it should be; says which one and why. */
 export class DecodeError extends Error {
@@ -96,18 +97,28 @@ export function encodeFirehoseRecord(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value) + "\n", "utf8");
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+/**
+ * Strict base64 (RFC 4648 alphabet, padding only at the end) to bytes, or null. Node's decoder
+ * skips characters outside the alphabet, so a decoded length short of what the text's length
+ * implies means some character was not base64; "-" and "_" (base64url) are refused explicitly.
+ */
+function strictBase64(text: string): Buffer | null {
+  let n = text.length;
+  if (n % 4 !== 0) return null;
+  let pad = 0;
+  while (pad < 2 && n > 0 && text.charCodeAt(n - 1) === 61 /* = */) {
+    n--;
+    pad++;
+  }
+  if (text.includes("-") || text.includes("_")) return null;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.length === (text.length / 4) * 3 - pad ? bytes : null;
+}
 
 /** Decodes the base64 `data` of a Firehose record into its JSON value. */
 export function decodeFirehoseData(base64: string, where: string): unknown {
-  if (typeof base64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
-    throw new DecodeError("data is not base64", where);
-  }
-  let text: string;
-  try {
-    text = UTF8.decode(Buffer.from(base64, "base64"));
-  } catch (err) {
-    throw new DecodeError("data is not valid UTF-8", where, { cause: err });
-  }
-  return parseJsonSafe(text, where);
+  const bytes = typeof base64 === "string" ? strictBase64(base64) : null;
+  if (!bytes) throw new DecodeError("data is not base64", where);
+  if (!isUtf8(bytes)) throw new DecodeError("data is not valid UTF-8", where);
+  return parseJsonSafe(bytes.toString("utf8"), where);
 }

@@ -24,21 +24,44 @@ export type ErrorType = (typeof ERROR_TYPES)[number];
 export const SCORED_TABLE_NAME = "scored_posts";
 export const LOCAL_WAREHOUSE_FILE = "warehouse.duckdb";
 
+/** UTC timestamps as X and our records write them; their date and hour depend on the first 13 characters only. */
+const UTC_ISO = /^\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
+const hourCache = new Map<string, { dt: string; hour: string }>();
+
+/** Date and hour of a timestamp; UTC strings are looked up by their hour (partitioning runs per record). */
+function utcParts(at: string | Date): { dt: string; hour: string } {
+  if (typeof at === "string" && UTC_ISO.test(at)) {
+    const key = at.slice(0, 13);
+    let parts = hourCache.get(key);
+    if (!parts) {
+      if (hourCache.size > 10_000) hourCache.clear();
+      parts = partsOf(new Date(`${key}:00:00Z`), at);
+      hourCache.set(key, parts);
+    }
+    return parts;
+  }
+  return partsOf(typeof at === "string" ? new Date(at) : at, at);
+}
+
+function partsOf(d: Date, at: string | Date): { dt: string; hour: string } {
+  if (Number.isNaN(d.getTime())) throw new RangeError(`dtOf: not a timestamp: ${String(at)}`);
+  const iso = d.toISOString();
+  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
 /** UTC date of an ISO timestamp or Date, `YYYY-MM-DD`. */
 export function dtOf(at: string | Date): string {
-  const d = typeof at === "string" ? new Date(at) : at;
-  if (Number.isNaN(d.getTime())) throw new RangeError(`dtOf: not a timestamp: ${String(at)}`);
-  return d.toISOString().slice(0, 10);
+  return utcParts(at).dt;
 }
 
 /** UTC hour of an ISO timestamp or Date, `HH`. */
 export function hourOf(at: string | Date): string {
-  const d = typeof at === "string" ? new Date(at) : at;
-  return d.toISOString().slice(11, 13);
+  return utcParts(at).hour;
 }
 
 export function partitionPrefix(base: string, at: string | Date): string {
-  return `${base}dt=${dtOf(at)}/hour=${hourOf(at)}/`;
+  const { dt, hour } = utcParts(at);
+  return `${base}dt=${dt}/hour=${hour}/`;
 }
 
 export const rawPrefix = (at: string | Date) => partitionPrefix(LAKE_PREFIXES.raw, at);

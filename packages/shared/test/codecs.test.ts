@@ -36,4 +36,11 @@ describe("Firehose records", () => {
     expect(() => decodeFirehoseData(Buffer.from([0xff, 0xfe, 0x7b]).toString("base64"), "rec 2")).toThrow(/rec 2: data is not valid UTF-8/);
     expect(() => decodeFirehoseData(Buffer.from("{x").toString("base64"), "rec 3")).toThrow(/rec 3: invalid JSON/);
   });
+
+  it("take only strict base64: no stray characters, base64url, whitespace or inner padding", () => {
+    const good = Buffer.from('{"id":"1"}').toString("base64"); // eyJpZCI6IjEifQ==
+    expect(decodeFirehoseData(good, "ok")).toEqual({ id: "1" });
+    const bad = [good.slice(0, -1), ` ${good.slice(1)}`, `${good.slice(0, 8)}\n${good.slice(9)}`, good.replace("J", "-"), good.replace("J", "_"), `eyJp=${good.slice(5)}`, "e===", "===="];
+    for (const data of bad) expect(() => decodeFirehoseData(data, "rec 4"), JSON.stringify(data)).toThrow(/rec 4: data is not base64/);
+  });
 });

@@ -34,5 +34,16 @@ describe("lake layout", () => {
 
   it("refuses a non-timestamp with a clear error", () => {
     expect(() => dtOf("yesterday")).toThrow(/not a timestamp: yesterday/);
+    expect(() => dtOf("2026-01-02T03:04:61Z")).toThrow(/not a timestamp/);
+  });
+
+  it("partitions every timestamp form by its UTC date and hour, as Date does", () => {
+    const cases = ["2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123Z", "2026-01-02T03:04Z", "2026-12-31T23:59:59.999999Z", "2026-01-02T01:30:00+02:00", "2026-02-30T05:00:00.000Z", "2024-02-29T00:00:00Z"];
+    for (const at of cases) {
+      const iso = new Date(at).toISOString();
+      expect(rawPrefix(at), at).toBe(`raw/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`);
+      expect(dtOf(at)).toBe(iso.slice(0, 10));
+    }
+    expect(rawPrefix("2026-01-02T01:30:00+02:00")).toBe("raw/dt=2026-01-01/hour=23/");
   });
 });

@@ -57,19 +57,51 @@ function protocolOfDomain(host: string): DefiProtocol | undefined {
   return undefined;
 }
 
-const uniq = (xs: string[]) => [...new Set(xs)];
+/** Adds each value once, in first-seen order. */
+function addUnique(out: string[], values: Iterable<string>): void {
+  for (const v of values) if (v && !out.includes(v)) out.push(v);
+}
+
+/** The `group` (or whole match) of every match of `re` in `text`; scanned only when `marker` occurs. */
+function matchesOf(text: string, re: RegExp, marker: string): string[] {
+  if (!text.includes(marker)) return [];
+  const out: string[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[1] ?? m[0]);
+  return out;
+}
+
+/** Words of the text with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are not words. */
+function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const piece of text.split(NON_WORD)) {
+    if (!piece) continue;
+    const c = piece.charCodeAt(0);
+    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */ || piece.includes("/")) continue;
+    let a = 0;
+    let b = piece.length;
+    while (a < b && piece.charCodeAt(a) === 46 /* . */) a++;
+    while (b > a && piece.charCodeAt(b - 1) === 46) b--;
+    if (b > a) out.push(a === 0 && b === piece.length ? piece : piece.slice(a, b));
+  }
+  return out;
+}
+
+const CAPITALISED = /^\p{Lu}/u;
 
 /**
  * @example extractEntities(post) // { cashtags: ["ETH"], hashtags: ["DeFi"], mentions: ["aave"], protocols: ["Aave"], domains: ["aave.com"] }
  */
 export function extractEntities(post: Post): PostEntities {
   const text = post.text;
-  // each scan only when its marker character occurs at all
-  const inText = (re: RegExp, marker: string) => (text.includes(marker) ? Array.from(text.matchAll(re), (m) => m[1] ?? m[0]) : []);
-  const cashtags = uniq([...post.cashtags, ...inText(CASHTAG, "$")].map((c) => c.toUpperCase().replace(/\.X$/, "")));
-  const hashtags = uniq([...post.hashtags, ...inText(HASHTAG, "#")].map((h) => h.replace(/^#/, "")));
-  const mentions = uniq([...post.mentions, ...inText(MENTION, "@")].map((m) => m.replace(/^@/, "")));
-  const domains = uniq([...post.urls, ...inText(URL_IN_TEXT, "http")].flatMap((u) => domainOf(u) ?? []));
+  const cashtags: string[] = [];
+  for (const c of [post.cashtags, matchesOf(text, CASHTAG, "$")]) addUnique(cashtags, c.map(normaliseCashtag));
+  const hashtags: string[] = [];
+  for (const h of [post.hashtags, matchesOf(text, HASHTAG, "#")]) addUnique(hashtags, h.map((x) => (x.startsWith("#") ? x.slice(1) : x)));
+  const mentions: string[] = [];
+  for (const m of [post.mentions, matchesOf(text, MENTION, "@")]) addUnique(mentions, m.map((x) => (x.startsWith("@") ? x.slice(1) : x)));
+  const domains: string[] = [];
+  for (const u of [post.urls, matchesOf(text, URL_IN_TEXT, "http")]) for (const url of u) addUnique(domains, [domainOf(url) ?? ""]);
 
   const protocols = new Set<string>();
   for (const c of cashtags) {
@@ -84,15 +116,8 @@ export function extractEntities(post: Post): PostEntities {
     const p = protocolOfDomain(d);
     if (p) protocols.add(p.name);
   }
-  // words with inner dots kept ("curve.fi"); $, #, @ and URL pieces are not words
-  const written: string[] = [];
   const lowerText = text.toLowerCase();
-  const mayNameOne = ANY_SPELLING.test(lowerText);
-  for (const piece of mayNameOne ? text.split(NON_WORD) : []) {
-    if (!piece || piece.includes("/") || "$#@".includes(piece[0]!)) continue;
-    const word = piece.replace(/^\.+|\.+$/g, "");
-    if (word) written.push(word);
-  }
+  const written = ANY_SPELLING.test(lowerText) ? wordsOf(text) : [];
   const lower = lowerText === text ? written : written.map((w) => w.toLowerCase());
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
@@ -103,7 +128,7 @@ export function extractEntities(post: Post): PostEntities {
       if (!p) continue;
       if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
-        if (!/^\p{Lu}/u.test(written[i]!)) break;
+        if (!CAPITALISED.test(written[i]!)) break;
         context ??= cashtags.length > 0 || lower.some((w) => DEFI_CONTEXT_WORDS.has(w));
         if (!context) break;
       }
@@ -113,4 +138,9 @@ export function extractEntities(post: Post): PostEntities {
     }
   }
   return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
+}
+
+function normaliseCashtag(c: string): string {
+  const upper = c.toUpperCase();
+  return upper.endsWith(".X") ? upper.slice(0, -2) : upper;
 }

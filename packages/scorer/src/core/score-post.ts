@@ -1,4 +1,4 @@
-import type { Post, ScoredPost } from "@defi-sentiment/shared";
+import { dtOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
 import { SCORER_VERSION } from "../version.ts";
 import { scoreText } from "./score-text.ts";
 import { extractEntities } from "./extract-entities.ts";
@@ -13,7 +13,7 @@ export function scorePost(post: Post, scoredAt: Date): ScoredPost {
     id: post.id,
     text: post.text,
     created_at: post.created_at,
-    dt: new Date(post.created_at).toISOString().slice(0, 10),
+    dt: dtOf(post.created_at),
     lang: post.lang,
     conversation_id: post.conversation_id,
     is_retweet: refs.some((r) => r.type === "retweeted"),

@@ -200,6 +200,20 @@ function isShouting(raw: string): boolean {
   return raw.length >= 3 && !HAS_LOWER.test(raw);
 }
 
+/** Title Case Headlines capitalise every word, so capitals say nothing about names there. */
+function isHeadline(tokens: readonly Token[], words: number): boolean {
+  let title = 0;
+  for (const t of tokens) if (t.kind === "word" && TITLE.test(t.raw)) title++;
+  return words > 0 && title / words > 0.6;
+}
+
+/** A post mostly in capitals shouts throughout, so single capitalised words are not emphasis. */
+function isMostlyCaps(tokens: readonly Token[], words: number): boolean {
+  let capsWords = 0;
+  for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
+  return words > 0 && capsWords / words > 0.6;
+}
+
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
   const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
@@ -222,25 +236,8 @@ export function rawValence(text: string): number {
     if (j < tokens.length && j - i <= 9 && i > 0) quotedAt.fill(1, i + 1, j);
     i = j;
   }
-  let headlineMemo: boolean | undefined;
-  // Title Case Headlines capitalise every word, so capitals say nothing about names there
-  const headline = () => {
-    if (headlineMemo === undefined) {
-      let title = 0;
-      for (const t of tokens) if (t.kind === "word" && TITLE.test(t.raw)) title++;
-      headlineMemo = words > 0 && title / words > 0.6;
-    }
-    return headlineMemo;
-  };
-  let mostlyCapsMemo: boolean | undefined;
-  const mostlyCaps = () => {
-    if (mostlyCapsMemo === undefined) {
-      let capsWords = 0;
-      for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
-      mostlyCapsMemo = words > 0 && capsWords / words > 0.6;
-    }
-    return mostlyCapsMemo;
-  };
+  let headline: boolean | undefined;
+  let mostlyCaps: boolean | undefined;
 
   const contributions: number[] = [];
   let sentenceStart = 0;
@@ -314,7 +311,7 @@ export function rawValence(text: string): number {
         valence = w === "up" ? 1.5 : -1.5;
       }
       // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
-      if (valence !== undefined && isNamePart(tokens, i) && !headline()) valence *= NAME_PART;
+      if (valence !== undefined && isNamePart(tokens, i) && !(headline ??= isHeadline(tokens, words))) valence *= NAME_PART;
     }
     if (valence === undefined || valence === 0) {
       if (negationLeft > 0) negationLeft--;
@@ -323,7 +320,7 @@ export function rawValence(text: string): number {
     }
     if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
     let v = valence * multiplier;
-    if (isShouting(t.raw) && !mostlyCaps()) v *= CAPS_BOOST;
+    if (isShouting(t.raw) && !(mostlyCaps ??= isMostlyCaps(tokens, words))) v *= CAPS_BOOST;
     if (negationLeft > 0) {
       v *= v > 0 ? -0.74 : -0.5;
       negationLeft = 0;
