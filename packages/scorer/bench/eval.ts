@@ -78,7 +78,8 @@ function main(): void {
     loc,
   ].join("\n");
   console.log(md);
-  writeBenchmarkSection("scorer-accuracy", md);
+  // --no-write: print only (for trying changes without touching BENCHMARKS.md)
+  if (!process.argv.includes("--no-write")) writeBenchmarkSection("scorer-accuracy", md);
 }
 
 main();
