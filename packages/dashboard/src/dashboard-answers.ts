@@ -53,8 +53,12 @@ export interface DashboardAnswers {
   computedAt: string;
 }
 
-/** Runs a shared question over the filtered table, with the filter values bound as parameters. */
+/**
+ * Runs a shared question over the filtered table, with the filter values bound as parameters.
+ * Unfiltered, the warehouse answers (from its rollups where it keeps them).
+ */
 export async function askFiltered(wh: Warehouse, key: QuestionKey, filter: ViewFilter): Promise<Row[]> {
+  if (viewFilterKey(filter) === "") return wh.ask(key);
   const { cte, params } = filteredSource(filter);
   return wh.query(`${cte}\n${QUESTIONS[key].sql(FILTERED_SOURCE)}`, params);
 }

@@ -7,7 +7,7 @@
  * await wh.upsertNdjsonFile("scored.ndjson");
  * const share = await wh.ask("sentimentShare");
  */
-import { DuckDBInstance, DuckDBTypeId, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBTypeId, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -23,6 +23,7 @@ import {
   type QuestionKey,
   type ScoredPost,
 } from "@defi-sentiment/shared";
+import { ROLLUP_ANSWERS, ROLLUP_DDL, ROLLUP_VERSION, applyDeltaSql, rebuildAllSql, rebuildTouchedSql, refreshAuthorFieldsSql } from "./rollups.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -51,23 +52,34 @@ const updateList = SCORED_POST_COLUMNS.filter((c) => c.name !== SCORED_POST_KEY)
   .map((c) => `${q(c.name)} = excluded.${q(c.name)}`)
   .join(", ");
 
-/**
- * Upsert from NDJSON files: one row per id, and the version with the latest `collected_at` wins
- * (within the files, and against what the table holds), so replays and duplicates change nothing.
- */
-export function upsertSql(files: string[]): string {
+/** Rows of NDJSON files, typed as the table, one per id (the latest `collected_at` of the files). */
+export function stagedRowsSql(files: string[]): string {
   const list = `[${files.map(sqlString).join(", ")}]`;
-  return `INSERT INTO ${SCORED_TABLE_NAME} (${columnList})
-SELECT ${columnList} FROM read_json(${list}, format = 'newline_delimited', columns = ${READ_COLUMNS})
-QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1
-ON CONFLICT (${q(SCORED_POST_KEY)}) DO UPDATE SET ${updateList}
-WHERE excluded.${q(SCORED_POST_VERSION_COLUMN)} >= ${SCORED_TABLE_NAME}.${q(SCORED_POST_VERSION_COLUMN)}`;
+  return `SELECT ${columnList} FROM read_json(${list}, format = 'newline_delimited', columns = ${READ_COLUMNS})
+QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1`;
 }
 
+/** Replaces rows by id from `src` where `src` is at least as recent (the latest `collected_at` wins). */
+const replaceSql = (src: string) => `INSERT INTO ${SCORED_TABLE_NAME} (${columnList})
+SELECT ${columnList} FROM ${src}
+ON CONFLICT (${q(SCORED_POST_KEY)}) DO UPDATE SET ${updateList}
+WHERE excluded.${q(SCORED_POST_VERSION_COLUMN)} >= ${SCORED_TABLE_NAME}.${q(SCORED_POST_VERSION_COLUMN)}`;
+
+/** Ids as a SQL IN list of literals: DuckDB looks literal lists up in the primary-key index. */
+const idList = (ids: readonly string[]) => ids.map(sqlString).join(", ");
+const ID_LOOKUP_CHUNK = 1000;
+
 export class Warehouse {
+  /** Writes run one at a time, each in its own transaction on its own connection. */
+  private writes: Promise<unknown> = Promise.resolve();
+  /** Whether the rollups are current (answers without a source come from them). */
+  private rollups = false;
+
   private constructor(
     private readonly instance: DuckDBInstance,
+    /** Reads: the dashboard and reports, never seeing a write half done. */
     private readonly conn: DuckDBConnection,
+    private readonly writer: DuckDBConnection,
     /** Where staging files go; beside the database file. */
     private readonly stagingDir: string,
   ) {}
@@ -86,9 +98,11 @@ export class Warehouse {
       ...(options.readOnly ? { access_mode: "READ_ONLY" } : {}),
     });
     const conn = await instance.connect();
-    const wh = new Warehouse(instance, conn, stagingDir);
-    await conn.run("SET TimeZone = 'UTC'");
+    const writer = await instance.connect();
+    const wh = new Warehouse(instance, conn, writer, stagingDir);
+    for (const c of [conn, writer]) await c.run("SET TimeZone = 'UTC'");
     if (!options.readOnly) await wh.migrate();
+    wh.rollups = await wh.rollupsCurrent();
     return wh;
   }
 
@@ -96,12 +110,74 @@ export class Warehouse {
     await this.conn.run(TABLE_DDL);
     for (const shim of ATHENA_SHIMS) await this.conn.run(shim);
     for (const question of Object.values(QUESTIONS)) await this.conn.run(viewDdl(question));
+    if (!(await this.rollupsCurrent())) await this.rebuildRollups();
   }
 
-  /** Upserts NDJSON files of ScoredPost rows; returns the table's row count after. */
+  private async rollupsCurrent(): Promise<boolean> {
+    const [exists] = await this.query<{ n: number }>("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'rollup_state' AND NOT temporary");
+    if (!exists?.n) return false;
+    const [state] = await this.query<{ version: number | null }>("SELECT max(version) AS version FROM rollup_state");
+    return state?.version === ROLLUP_VERSION;
+  }
+
+  /** Rebuilds the rollups from the table (a warehouse from before them, or a new definition). */
+  async rebuildRollups(): Promise<void> {
+    await this.write(async (w) => {
+      for (const ddl of ["DROP TABLE IF EXISTS rollup_authors", "DROP TABLE IF EXISTS rollup_hours", "DROP TABLE IF EXISTS rollup_locations", ...ROLLUP_DDL]) await w.run(ddl);
+      for (const sql of rebuildAllSql()) await w.run(sql);
+      await w.run("CREATE OR REPLACE TABLE rollup_state AS SELECT CAST($v AS INTEGER) AS version", { v: ROLLUP_VERSION });
+    });
+    this.rollups = true;
+  }
+
+  /** Runs `body` in a transaction on the writer connection, after every earlier write. */
+  private write<T>(body: (w: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.writes.catch(() => {}).then(async () => {
+      await this.writer.run("BEGIN TRANSACTION");
+      try {
+        const out = await body(this.writer);
+        await this.writer.run("COMMIT");
+        return out;
+      } catch (err) {
+        await this.writer.run("ROLLBACK").catch(() => {});
+        throw err;
+      }
+    });
+    this.writes = run;
+    return run;
+  }
+
+  /**
+   * Upserts NDJSON files of ScoredPost rows: one row per id, and the version with the latest
+   * `collected_at` wins (within the files, and against what the table holds), so replays and
+   * duplicates change nothing. The rollups move by the same rows in the same transaction.
+   */
   async upsertNdjsonFiles(files: string[]): Promise<void> {
     if (files.length === 0) return;
-    await this.conn.run(upsertSql(files));
+    const key = q(SCORED_POST_KEY);
+    await this.write(async (w) => {
+      await w.run(`CREATE OR REPLACE TEMP TABLE _staged AS ${stagedRowsSql(files)}`);
+      const staged = Number((await w.runAndReadAll("SELECT count(*) FROM _staged")).getRows()[0]![0]);
+      // New ids go straight in; only ids already held need their old rows (usually none).
+      const inserted = await w.runAndReadAll(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _staged ON CONFLICT DO NOTHING RETURNING ${key}`);
+      await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} LIMIT 0`);
+      if (inserted.currentRowCount < staged) {
+        await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
+        const held = (await w.runAndReadAll(`SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`)).getRows().map((r) => String(r[0]));
+        for (let i = 0; i < held.length; i += ID_LOOKUP_CHUNK) {
+          await w.run(`INSERT INTO _old SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idList(held.slice(i, i + ID_LOOKUP_CHUNK))})`);
+        }
+      }
+      await w.run(replaceSql(`(SELECT s.* FROM _staged s SEMI JOIN _old o ON s.${key} = o.${key})`));
+      if (this.rollups) {
+        await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${q(SCORED_POST_VERSION_COLUMN)} >= o.${q(SCORED_POST_VERSION_COLUMN)}`);
+        const added = `(SELECT * FROM _staged WHERE ${key} NOT IN (SELECT ${key} FROM _old) UNION ALL SELECT * FROM _won)`;
+        const removed = `(SELECT * FROM _old WHERE ${key} IN (SELECT ${key} FROM _won))`;
+        for (const sql of applyDeltaSql(added, removed)) await w.run(sql);
+        const stale = "(SELECT author_id FROM _won WHERE author_username IS NULL OR author_followers_count IS NULL)";
+        if (Number((await w.runAndReadAll(`SELECT count(*) FROM ${stale}`)).getRows()[0]![0]) > 0) await w.run(refreshAuthorFieldsSql(stale));
+      }
+    });
   }
 
   /** Upserts rows (written to a staging file first: DuckDB's JSON reader is the fast path). */
@@ -137,6 +213,8 @@ export class Warehouse {
 
   /** Answers one of the shared questions, over the table or over `source` (a view or CTE name). */
   async ask<T extends Row = Row>(key: QuestionKey, source?: string): Promise<T[]> {
+    const rollup = ROLLUP_ANSWERS[key];
+    if (rollup && this.rollups && (source === undefined || source === SCORED_TABLE_NAME)) return this.query<T>(rollup);
     return this.query<T>(QUESTIONS[key].sql(source));
   }
 
@@ -145,14 +223,17 @@ export class Warehouse {
     return row?.n ?? 0;
   }
 
-  /** Deletes rows by id; returns how many were removed. */
+  /** Deletes rows by id; returns how many were removed. The rollup groups they were in are rebuilt. */
   async deleteIds(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const before = await this.count();
-    await this.conn.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${q(SCORED_POST_KEY)} IN (SELECT unnest($ids::VARCHAR[]))`, {
-      ids: listValue([...ids]),
+    return this.write(async (w) => {
+      const params = { ids: listValue([...ids]) };
+      const key = q(SCORED_POST_KEY);
+      await w.run(`CREATE OR REPLACE TEMP TABLE _gone AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (SELECT unnest($ids::VARCHAR[]))`, params);
+      await w.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (SELECT ${key} FROM _gone)`);
+      if (this.rollups) for (const sql of rebuildTouchedSql("_gone")) await w.run(sql);
+      return Number((await w.runAndReadAll("SELECT count(*) FROM _gone")).getRows()[0]![0]);
     });
-    return before - (await this.count());
   }
 
   async checkpoint(): Promise<void> {
@@ -160,6 +241,7 @@ export class Warehouse {
   }
 
   close(): void {
+    this.writer.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { QUESTIONS, type QuestionKey, type ScoredPost } from "@defi-sentiment/shared";
+import { Warehouse, type Row } from "./warehouse.ts";
+import { ROLLUP_ANSWERS } from "./rollups.ts";
+import { row } from "../test/fixtures.ts";
+
+const KEYS = Object.keys(ROLLUP_ANSWERS) as QuestionKey[];
+
+let dir: string;
+let wh: Warehouse;
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "rollups-"));
+  wh = await Warehouse.open(path.join(dir, "warehouse.duckdb"));
+});
+afterEach(() => {
+  wh.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Averages are sums divided in a different order, so they may differ in the last rounding digit. */
+function close(a: Row[], b: Row[], what: string): void {
+  expect(a.length, what).toBe(b.length);
+  a.forEach((r, i) => {
+    for (const [k, v] of Object.entries(r)) {
+      const w = b[i]![k];
+      if (typeof v === "number" && typeof w === "number" && !Number.isInteger(v)) expect(Math.abs(v - w), `${what} row ${i} ${k}`).toBeLessThanOrEqual(1.01e-4);
+      else expect(v, `${what} row ${i} ${k}`).toEqual(w);
+    }
+  });
+}
+
+async function expectRollupsMatchTable(w: Warehouse, when: string): Promise<void> {
+  for (const key of KEYS) close(await w.ask(key), await w.query(QUESTIONS[key].sql()), `${key} ${when}`);
+}
+
+// seeded, bounded
+let seed = 7;
+const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const AUTHORS = ["11", "12", "13", "14", "15", "16"];
+const PLACES: [string | null, string | null][] = [["London", "GB"], ["NYC", "US"], ["Metaverse", null], [null, null], ["Web3", null], ["Lagos", "NG"]];
+const LABELS = ["positive", "neutral", "negative"] as const;
+let tick = 0;
+
+function randomRow(id: string, collectedMinute: number): ScoredPost {
+  const author = AUTHORS[Number(BigInt(id) % BigInt(AUTHORS.length))]!; // a post's author never changes
+  const [location, country] = pick(PLACES);
+  const created = `2026-11-${String(10 + Math.floor(rand() * 5)).padStart(2, "0")}T${String(Math.floor(rand() * 24)).padStart(2, "0")}:${String(Math.floor(rand() * 60)).padStart(2, "0")}:00.000Z`;
+  const like = Math.floor(rand() * 50);
+  return row({
+    id,
+    author_id: author,
+    author_username: `user${author}_${collectedMinute}`,
+    author_followers_count: rand() < 0.1 ? null : Math.floor(rand() * 10_000),
+    author_location: location,
+    author_country: country,
+    created_at: created,
+    dt: created.slice(0, 10),
+    like_count: like,
+    engagement: like,
+    sentiment_label: pick(LABELS),
+    sentiment_score: Math.round((rand() * 2 - 1) * 1e6) / 1e6,
+    // distinct instants: with ties max_by may pick either row, in the table as in the rollup
+    collected_at: `2026-11-20T00:${String(collectedMinute).padStart(2, "0")}:00.${String(++tick).padStart(3, "0")}Z`,
+  });
+}
+
+describe("rollups", () => {
+  it("answer exactly what the shared SQL answers over the table, through inserts, replacements and deletes", async () => {
+    await expectRollupsMatchTable(wh, "empty");
+    const ids = Array.from({ length: 120 }, (_, i) => String(2_000_000_000_000_000_000n + BigInt(i)));
+    for (let round = 1; round <= 12; round++) {
+      // new posts, later versions of held posts (new label, counts, followers), and stale versions that must lose
+      const batch = Array.from({ length: 25 }, () => {
+        const id = pick(ids);
+        return randomRow(id, rand() < 0.2 ? 0 : round);
+      });
+      batch.push({ ...batch[0]! }); // a duplicate inside one batch
+      await wh.upsert(batch);
+      await expectRollupsMatchTable(wh, `after upsert ${round}`);
+      if (round % 4 === 0) {
+        await wh.deleteIds([pick(ids), pick(ids), pick(ids), "no-such-id"]);
+        await expectRollupsMatchTable(wh, `after delete ${round}`);
+      }
+    }
+    expect(await wh.count()).toBeGreaterThan(40);
+  });
+
+  it("keep the latest version's author fields and drop an author whose posts are all deleted", async () => {
+    await wh.upsert([row({ id: "1", author_id: "7", author_username: "old", author_followers_count: 5, collected_at: "2026-11-20T00:01:00.000Z" })]);
+    await wh.upsert([row({ id: "1", author_id: "7", author_username: "new", author_followers_count: 9, collected_at: "2026-11-20T00:02:00.000Z" })]);
+    await wh.upsert([row({ id: "1", author_id: "7", author_username: "stale", author_followers_count: 1, collected_at: "2026-11-20T00:00:00.000Z" })]);
+    const [top] = await wh.ask("influencersByPosts");
+    expect(top).toMatchObject({ author_id: "7", username: "new", followers: 9, posts: 1 });
+    await wh.deleteIds(["1"]);
+    expect(await wh.ask("influencersByPosts")).toEqual([]);
+    expect((await wh.ask("overview"))[0]).toMatchObject({ posts: 0, authors: 0 });
+  });
+
+  it("are built on open for a warehouse that has none yet", async () => {
+    await wh.upsert(Array.from({ length: 30 }, (_, i) => randomRow(String(3_000 + i), 1)));
+    await wh.query("DROP TABLE rollup_state");
+    await wh.query("DELETE FROM rollup_authors");
+    wh.close();
+    wh = await Warehouse.open(path.join(dir, "warehouse.duckdb"));
+    expect((await wh.ask("influencersByPosts")).length).toBeGreaterThan(0);
+    await expectRollupsMatchTable(wh, "after reopen");
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Rollups of the scored table that the local warehouse keeps current on every upsert and delete,
+ * so the unfiltered answers read thousands of rows instead of millions. Athena needs none: it
+ * scales out. Each rollup answer must equal the shared question SQL over the table (tested), so
+ * the shared SQL stays the one definition of every answer; these are caches of it.
+ *
+ * Upserts change rollups by deltas: +1 for each row that lands, -1 for each row it replaces
+ * (a post's later version: same author, since X never moves a post to another author, and a
+ * later `collected_at`, so it also takes over the author's latest username and followers).
+ * Deletes are rare (compliance), so the groups they touch are rebuilt from the table.
+ */
+import { SCORED_TABLE_NAME, SENTIMENT_LABELS, type QuestionKey } from "@defi-sentiment/shared";
+
+const T = SCORED_TABLE_NAME;
+
+/** Bump when a rollup's definition changes: warehouses then rebuild them from the table on open. */
+export const ROLLUP_VERSION = 1;
+
+/** Nullable country as a key (primary key columns are NOT NULL); never a real ISO code. */
+const NO_COUNTRY = "";
+
+export const ROLLUP_DDL = [
+  `CREATE TABLE IF NOT EXISTS rollup_authors (
+  author_id VARCHAR PRIMARY KEY,
+  posts BIGINT NOT NULL,
+  engagement BIGINT NOT NULL,
+  score_sum DOUBLE NOT NULL,
+  positive BIGINT NOT NULL,
+  neutral BIGINT NOT NULL,
+  negative BIGINT NOT NULL,
+  username VARCHAR,
+  username_at TIMESTAMP,
+  followers BIGINT,
+  followers_at TIMESTAMP
+)`,
+  `CREATE TABLE IF NOT EXISTS rollup_hours (
+  hour TIMESTAMP NOT NULL,
+  dt DATE NOT NULL,
+  country VARCHAR NOT NULL,
+  sentiment_label VARCHAR NOT NULL,
+  posts BIGINT NOT NULL,
+  score_sum DOUBLE NOT NULL,
+  first_at TIMESTAMP,
+  last_at TIMESTAMP,
+  PRIMARY KEY (hour, dt, country, sentiment_label)
+)`,
+  `CREATE TABLE IF NOT EXISTS rollup_locations (
+  location VARCHAR PRIMARY KEY,
+  posts BIGINT NOT NULL
+)`,
+];
+
+const ROLLUP_TABLES = ["rollup_authors", "rollup_hours", "rollup_locations"] as const;
+
+const label = (l: string) => `sum(w) FILTER (WHERE sentiment_label = '${l}')`;
+
+/** The latest non-null value of `column` by `collected_at`, and when (as max_by reads it: nulls skipped). */
+const latest = (column: string, as: string, filter = "TRUE") =>
+  `max_by(${column}, collected_at) FILTER (WHERE ${filter}) AS ${as}, max(collected_at) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
+
+const takeLater = (field: string) =>
+  `${field} = CASE WHEN excluded.${field}_at >= rollup_authors.${field}_at OR rollup_authors.${field}_at IS NULL THEN excluded.${field} ELSE rollup_authors.${field} END,
+  ${field}_at = greatest(rollup_authors.${field}_at, excluded.${field}_at)`;
+
+/** `src` rows with a weight column `w` (+1 or -1); the latest username and followers come from +1 rows only. */
+function mergeAuthors(src: string): string {
+  return `INSERT INTO rollup_authors
+SELECT author_id, sum(w), sum(w * engagement), sum(w * sentiment_score),
+  coalesce(${label("positive")}, 0), coalesce(${label("neutral")}, 0), coalesce(${label("negative")}, 0),
+  ${latest("author_username", "username", "w > 0")},
+  ${latest("author_followers_count", "followers", "w > 0")}
+FROM ${src}
+GROUP BY author_id
+ON CONFLICT (author_id) DO UPDATE SET
+  posts = rollup_authors.posts + excluded.posts,
+  engagement = rollup_authors.engagement + excluded.engagement,
+  score_sum = rollup_authors.score_sum + excluded.score_sum,
+  positive = rollup_authors.positive + excluded.positive,
+  neutral = rollup_authors.neutral + excluded.neutral,
+  negative = rollup_authors.negative + excluded.negative,
+  ${takeLater("username")},
+  ${takeLater("followers")}`;
+}
+
+/**
+ * Recomputes the latest username and followers of the authors in `authors` from the table: when
+ * a later version of a post has none, the value it replaced may have been the latest.
+ */
+export function refreshAuthorFieldsSql(authors: string): string {
+  return `UPDATE rollup_authors SET username = r.username, username_at = r.username_at, followers = r.followers, followers_at = r.followers_at
+FROM (SELECT author_id, ${latest("author_username", "username")}, ${latest("author_followers_count", "followers")}
+  FROM ${T} WHERE author_id IN (SELECT author_id FROM ${authors}) GROUP BY author_id) AS r
+WHERE rollup_authors.author_id = r.author_id`;
+}
+
+function mergeHours(src: string): string {
+  return `INSERT INTO rollup_hours
+SELECT date_trunc('hour', created_at), dt, coalesce(author_country, '${NO_COUNTRY}'), sentiment_label,
+  sum(w), sum(w * sentiment_score), min(created_at), max(created_at)
+FROM ${src}
+GROUP BY ALL
+ON CONFLICT (hour, dt, country, sentiment_label) DO UPDATE SET
+  posts = rollup_hours.posts + excluded.posts,
+  score_sum = rollup_hours.score_sum + excluded.score_sum,
+  first_at = least(rollup_hours.first_at, excluded.first_at),
+  last_at = greatest(rollup_hours.last_at, excluded.last_at)`;
+}
+
+function mergeLocations(src: string): string {
+  return `INSERT INTO rollup_locations
+SELECT author_location, sum(w) FROM ${src}
+WHERE author_country IS NULL AND author_location IS NOT NULL
+GROUP BY author_location
+ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.posts`;
+}
+
+/**
+ * Statements that add the rows of `added` and take away the rows of `removed` (both relations
+ * with the table's columns), then drop emptied groups.
+ */
+export function applyDeltaSql(added: string, removed: string): string[] {
+  const src = `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
+  return [
+    mergeAuthors(src),
+    mergeHours(src),
+    mergeLocations(src),
+    ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t} WHERE posts = 0`),
+  ];
+}
+
+/**
+ * Statements that rebuild the groups touched by the rows of `touched` (taken before they are
+ * deleted) from what the table holds now: every author and every hour they appear in.
+ */
+export function rebuildTouchedSql(touched: string): string[] {
+  const rowsOf = (cond: string) => `(SELECT 1 AS w, * FROM ${T} WHERE ${cond})`;
+  return [
+    `DELETE FROM rollup_authors WHERE author_id IN (SELECT author_id FROM ${touched})`,
+    mergeAuthors(rowsOf(`author_id IN (SELECT author_id FROM ${touched})`)),
+    `DELETE FROM rollup_hours WHERE hour IN (SELECT date_trunc('hour', created_at) FROM ${touched})`,
+    mergeHours(rowsOf(`date_trunc('hour', created_at) IN (SELECT date_trunc('hour', created_at) FROM ${touched})`)),
+    `DELETE FROM rollup_locations WHERE location IN (SELECT author_location FROM ${touched})`,
+    mergeLocations(rowsOf(`author_location IN (SELECT author_location FROM ${touched})`)),
+  ];
+}
+
+/** Statements that rebuild every rollup from the table (an existing warehouse, or a repair). */
+export function rebuildAllSql(): string[] {
+  return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...applyDeltaSql(T, `(SELECT * FROM ${T} LIMIT 0)`)];
+}
+
+const perLabel = SENTIMENT_LABELS.map((l) => `coalesce(sum(posts) FILTER (WHERE sentiment_label = '${l}'), 0) AS ${l}`).join(",\n  ");
+const avg = "round(sum(score_sum) / sum(posts), 4) AS avg_score";
+const share = "round(CAST(sum(posts) AS double) / sum(sum(posts)) OVER (), 4)";
+
+const influencers = (order: string) => `SELECT author_id, username, followers, posts, engagement,
+  round(score_sum / posts, 4) AS avg_score, positive, neutral, negative
+FROM rollup_authors
+ORDER BY ${order}, author_id
+LIMIT 25`;
+
+/**
+ * The unfiltered answers from the rollups: same columns, same order, same values as the shared
+ * question SQL over the table (floating-point sums may differ in the last bits before rounding).
+ */
+export const ROLLUP_ANSWERS: Partial<Record<QuestionKey, string>> = {
+  overview: `SELECT coalesce(sum(posts), 0) AS posts,
+  (SELECT count(*) FROM rollup_authors) AS authors,
+  ${perLabel},
+  ${avg},
+  coalesce(sum(posts) FILTER (WHERE country = '${NO_COUNTRY}'), 0) AS unknown_location,
+  min(first_at) AS first_post_at,
+  max(last_at) AS last_post_at
+FROM rollup_hours`,
+  sentimentShare: `SELECT sentiment_label, sum(posts) AS posts, ${share} AS share
+FROM rollup_hours
+GROUP BY sentiment_label
+ORDER BY posts DESC, sentiment_label`,
+  sentimentDaily: `SELECT dt AS day, sum(posts) AS posts,
+  ${perLabel},
+  ${avg}
+FROM rollup_hours
+GROUP BY dt
+ORDER BY dt`,
+  sentimentHourly: `SELECT hour, sum(posts) AS posts,
+  ${perLabel},
+  ${avg}
+FROM rollup_hours
+GROUP BY hour
+ORDER BY hour`,
+  countries: `SELECT coalesce(nullif(country, '${NO_COUNTRY}'), 'unknown') AS country, sum(posts) AS posts, ${share} AS share
+FROM rollup_hours
+GROUP BY coalesce(nullif(country, '${NO_COUNTRY}'), 'unknown')
+ORDER BY posts DESC, country`,
+  unresolvedLocations: `SELECT location, posts FROM rollup_locations
+ORDER BY posts DESC, location
+LIMIT 50`,
+  influencersByPosts: influencers("posts DESC"),
+  influencersByFollowers: influencers("followers DESC NULLS LAST"),
+  influencersByEngagement: influencers("engagement DESC"),
+};
