@@ -4,7 +4,7 @@
  * Usage: npx tsx bench/end-to-end.ts [--count 1000000]
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,11 +18,19 @@ const { values } = parseArgs({ options: { count: { type: "string", default: "100
 const count = Number(values.count);
 const lake = mkdtempSync(path.join(os.tmpdir(), "bench-e2e-"));
 
+/** Node's arguments in the root `start` script ("node <args>"), so the run is exactly `npm start`'s. */
+function startArgs(): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
+  const [cmd, ...args] = script.split(/\s+/);
+  if (cmd !== "node") throw new Error(`expected the start script to run node, got: ${script}`);
+  return args;
+}
+
 /** Runs `npm start`'s entry and samples the child's peak RSS from /proc. */
 function runStart(): Promise<{ ms: number; peakRss: number; out: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/main.ts", "--count", String(count), "--lake", lake, "--exit", "--no-dashboard"], {
+    const child = spawn(process.execPath, [...startArgs(), "--count", String(count), "--lake", lake, "--exit", "--no-dashboard"], {
       cwd: root,
       env: { ...process.env, X_BEARER_TOKEN: "" },
       stdio: ["ignore", "pipe", "pipe"],
