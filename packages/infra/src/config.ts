@@ -82,6 +82,8 @@ export interface InfraConfig {
     operatorCidr: string | undefined;
     /** TCP port opened to `operatorCidr`; default 22 (EC2 Instance Connect). */
     operatorPort: number;
+    /** Folder holding the lifecycle jobs' bundle (`compliance.mjs`, `rescore.mjs`); default infra's `dist/lifecycle`. */
+    lifecycleBundleDir: string;
   };
   dashboard: {
     /** Create QuickSight data source, data sets, analysis and dashboard; default false. */
@@ -111,6 +113,7 @@ export interface ConfigSource {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const DEFAULT_SCORER_BUNDLE_DIR = path.join(repoRoot, "packages/scorer/dist/lambda");
 export const DEFAULT_COLLECTOR_BUNDLE_DIR = path.join(repoRoot, "packages/collector/dist/collector");
+export const DEFAULT_LIFECYCLE_BUNDLE_DIR = path.join(repoRoot, "packages/infra/dist/lifecycle");
 
 /** Parses and validates every key; the first problem throws an `InfraConfigError` naming it. */
 export function parseInfraConfig(src: ConfigSource): InfraConfig {
@@ -185,6 +188,7 @@ export function parseInfraConfig(src: ConfigSource): InfraConfig {
       command: str("collectorCommand", "run"),
       operatorCidr,
       operatorPort: int("operatorPort", 22, 1, 65535),
+      lifecycleBundleDir: dir("lifecycleBundleDir", DEFAULT_LIFECYCLE_BUNDLE_DIR),
     },
     dashboard: { enabled, principals },
     alarms: {

@@ -12,6 +12,7 @@ const infra = createInfra(loadInfraConfig(), requireBearerToken());
 
 export const bucketName = infra.outputs.bucketName;
 export const streamName = infra.outputs.streamName;
+export const rescoreStreamName = infra.outputs.rescoreStreamName;
 export const databaseName = infra.outputs.databaseName;
 export const tableName = infra.outputs.tableName;
 export const workgroupName = infra.outputs.workgroupName;

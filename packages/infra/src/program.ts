@@ -7,15 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { requireBundle } from "./bundle.ts";
 import { projectTags } from "./core/tags.ts";
 import { Lake } from "./components/lake.ts";
-import { Table } from "./components/table.ts";
+import { TABLE_PREFIX, Table } from "./components/table.ts";
 import { Scorer } from "./components/scorer.ts";
-import { Ingest } from "./components/ingest.ts";
+import { Ingest, glueCatalogArn } from "./components/ingest.ts";
 import { Collector } from "./components/collector.ts";
 import { Dashboard } from "./components/dashboard.ts";
 import { Alarms } from "./components/alarms.ts";
 import type { InfraConfig } from "./config.ts";
 
 export const BUILD_BUNDLES = "npm run build -w @defi-sentiment/scorer -w @defi-sentiment/collector";
+export const BUILD_LIFECYCLE_BUNDLE = "npm run build:lifecycle -w @defi-sentiment/infra";
 
 export interface InfraStack {
   lake: Lake;
@@ -23,12 +24,16 @@ export interface InfraStack {
   scorer: Scorer;
   firehosePermission: aws.lambda.Permission;
   ingest: Ingest;
+  /** The second stream the rescore job replays `raw/` into (same processor and table). */
+  rescore: Ingest;
+  rescorePermission: aws.lambda.Permission;
   collector: Collector;
   dashboard: Dashboard | undefined;
   alarms: Alarms;
   outputs: {
     bucketName: pulumi.Output<string>;
     streamName: pulumi.Output<string>;
+    rescoreStreamName: pulumi.Output<string>;
     databaseName: pulumi.Output<string>;
     tableName: pulumi.Output<string>;
     workgroupName: pulumi.Output<string>;
@@ -44,6 +49,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
   const tags = projectTags(pulumi.getProject(), pulumi.getStack());
   const scorerBundle = requireBundle("scorer", cfg.scorer.bundleDir, ["index.mjs", "index.js"], BUILD_BUNDLES);
   const collectorBundle = requireBundle("collector", cfg.collector.bundleDir, [cfg.collector.entry], BUILD_BUNDLES);
+  const lifecycleBundle = requireBundle("lifecycle", cfg.collector.lifecycleBundleDir, ["compliance.mjs"], BUILD_LIFECYCLE_BUNDLE);
 
   const identity = aws.getCallerIdentityOutput();
   const accountId = identity.accountId;
@@ -66,7 +72,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     tableName: table.table.name,
     tags,
   });
-  const ingest = new Ingest(`${p}-posts`, {
+  const streamArgs = {
     firehose: cfg.firehose,
     logRetentionDays: cfg.logRetentionDays,
     region,
@@ -81,8 +87,12 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     functionArn: scorer.function.arn,
     lakeFormationGrants: cfg.lakeFormationGrants,
     tags,
-  });
+  };
+  const ingest = new Ingest(`${p}-posts`, streamArgs);
+  // Replaying raw/ into the main stream would back every record up into raw/ a second time.
+  const rescore = new Ingest(`${p}-rescore`, { ...streamArgs, s3BackupMode: "FailedDataOnly" });
   const firehosePermission = scorer.allowFirehose(ingest.stream.arn, accountId);
+  const rescorePermission = scorer.allowFirehose(rescore.stream.arn, accountId, "rescore");
   const collector = new Collector(`${p}-collector`, {
     collector: cfg.collector,
     bundleDir: collectorBundle,
@@ -94,6 +104,18 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     streamName: ingest.stream.name,
     streamArn: ingest.stream.arn,
     bearerToken,
+    lifecycle: {
+      bundleDir: lifecycleBundle,
+      databaseName: table.database.name,
+      workgroupName: table.workgroup.name,
+      workgroupArn: table.workgroup.arn,
+      glueCatalogArn: pulumi.all([partition, region, accountId]).apply(([pt, r, a]) => glueCatalogArn(pt, r, a)),
+      glueDatabaseArn: table.database.arn,
+      glueTableArn: table.table.arn,
+      tablePrefix: TABLE_PREFIX,
+      rescoreStreamName: rescore.stream.name,
+      rescoreStreamArn: rescore.stream.arn,
+    },
     tags,
   });
   const dashboard = cfg.dashboard.enabled
@@ -117,6 +139,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     alarms: cfg.alarms,
     keyArn: lake.key.arn,
     streamName: ingest.stream.name,
+    rescoreStreamName: rescore.stream.name,
     functionName: scorer.function.name,
     tags,
   });
@@ -127,12 +150,15 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     scorer,
     firehosePermission,
     ingest,
+    rescore,
+    rescorePermission,
     collector,
     dashboard,
     alarms,
     outputs: {
       bucketName: lake.bucket.bucket,
       streamName: ingest.stream.name,
+      rescoreStreamName: rescore.stream.name,
       databaseName: table.database.name,
       tableName: table.table.name,
       workgroupName: table.workgroup.name,

@@ -13,4 +13,5 @@ export default async function setup(): Promise<void> {
   const common = { bundle: true, platform: "node", format: "esm", target: "node22", logLevel: "silent" } as const;
   await build({ ...common, entryPoints: [path.join(here, "fixtures/scorer-handler.ts")], outfile: path.join(TEST_BUNDLES, "scorer/index.mjs") });
   await build({ ...common, entryPoints: [path.join(here, "fixtures/collector-main.ts")], outfile: path.join(TEST_BUNDLES, "collector/index.mjs") });
+  await build({ ...common, entryPoints: [path.join(here, "fixtures/collector-main.ts")], outfile: path.join(TEST_BUNDLES, "lifecycle/compliance.mjs") });
 }

@@ -141,6 +141,7 @@ export function configSource(flat: Record<string, string>, overrides: Record<str
   for (const [k, v] of Object.entries(flat)) if (k.startsWith(`${PROJECT}:`)) map.set(k.slice(PROJECT.length + 1), v);
   map.set("scorerBundleDir", path.join(TEST_BUNDLES, "scorer"));
   map.set("collectorBundleDir", path.join(TEST_BUNDLES, "collector"));
+  map.set("lifecycleBundleDir", path.join(TEST_BUNDLES, "lifecycle"));
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) map.delete(k);
     else map.set(k, v);

@@ -81,7 +81,7 @@ describe("IAM", () => {
 
   it("has no Allow statement with a wildcard action or an unscoped resource", () => {
     const docs = documents();
-    expect(docs).toHaveLength(9); // 3 roles, 3 role policies, 2 bucket policies, 1 key policy
+    expect(docs).toHaveLength(12); // 4 roles, 5 role policies, 2 bucket policies, 1 key policy
     expect(docs.flatMap((d) => wildcardFindings(d.doc, d.where, d.key))).toEqual([]);
   });
 
@@ -188,7 +188,7 @@ describe("the X bearer token", () => {
 
 describe("scorer, Athena and keys", () => {
   it("lets only this delivery stream invoke the scorer", async () => {
-    const perm = one("aws:lambda/permission:Permission").inputs;
+    const perm = one("aws:lambda/permission:Permission", "allow-firehose").inputs;
     expect(perm).toMatchObject({ action: "lambda:InvokeFunction", principal: "firehose.amazonaws.com", sourceAccount: ACCOUNT, function: `${P}-scorer` });
     expect(perm.sourceArn).toBe(await promiseOf(infra.ingest.stream.arn));
   });
@@ -209,11 +209,9 @@ describe("scorer, Athena and keys", () => {
 
   it("encrypts the stream and the alarm topic with the key", async () => {
     const keyArn = await promiseOf(infra.lake.key.arn);
-    expect(one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs.serverSideEncryption).toEqual({
-      enabled: true,
-      keyType: "CUSTOMER_MANAGED_CMK",
-      keyArn,
-    });
+    const streams = ofType("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream");
+    expect(streams.map((s) => s.inputs.name).sort()).toEqual([`${P}-posts`, `${P}-rescore`]);
+    for (const s of streams) expect(s.inputs.serverSideEncryption, s.name).toEqual({ enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn });
     expect(one("aws:sns/topic:Topic").inputs.kmsMasterKeyId).toBe(keyArn);
   });
 });

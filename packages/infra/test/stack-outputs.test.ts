@@ -17,6 +17,7 @@ beforeAll(async () => {
       [`${PROJECT}:quicksightPrincipals`]: '["arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts"]',
       [`${PROJECT}:scorerBundleDir`]: `${TEST_BUNDLES}/scorer`,
       [`${PROJECT}:collectorBundleDir`]: `${TEST_BUNDLES}/collector`,
+      [`${PROJECT}:lifecycleBundleDir`]: `${TEST_BUNDLES}/lifecycle`,
       [`${PROJECT}:xBearerToken`]: TEST_TOKEN,
       [`${PROJECT}:lakeFormationGrants`]: "true",
     },
@@ -27,12 +28,13 @@ beforeAll(async () => {
   await settle();
 });
 
-it("exports bucket, stream, database, table, workgroup, dashboard URL and token parameter name, never the token", async () => {
+it("exports bucket, stream, rescore stream, database, table, workgroup, dashboard URL and token parameter name, never the token", async () => {
   const values = Object.fromEntries(
     await Promise.all(Object.entries(program).map(async ([k, v]) => [k, await promiseOf(v as pulumi.Output<unknown>)] as const)),
   );
   expect(values).toMatchObject({
     streamName: "defi-sentiment-prod-posts",
+    rescoreStreamName: "defi-sentiment-prod-rescore",
     databaseName: "defi_sentiment_prod",
     tableName: "scored_posts",
     workgroupName: "defi-sentiment-prod",
@@ -45,7 +47,7 @@ it("exports bucket, stream, database, table, workgroup, dashboard URL and token 
 
 it("buffers Firehose deliveries as the prod stack file says", () => {
   const cfg = stackConfig("prod");
-  const ice = one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs.icebergConfiguration;
+  const ice = one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "posts-stream").inputs.icebergConfiguration;
   expect(ice.bufferingInterval).toBe(Number(cfg["defi-sentiment:firehoseBufferingIntervalSeconds"]));
   expect(ice.bufferingSize).toBe(Number(cfg["defi-sentiment:firehoseBufferingSizeMb"]));
   expect([ice.bufferingInterval, ice.bufferingSize]).toEqual([300, 128]);
@@ -79,12 +81,14 @@ it("publishes an analysis and a dashboard whose visuals read the data sets", () 
   expect(analysis.definition).toEqual(dash.definition);
 });
 
-it("grants Lake Formation access to exactly the Firehose and QuickSight roles when lakeFormationGrants is on", () => {
+it("grants Lake Formation access to exactly the two Firehose roles and the QuickSight role when lakeFormationGrants is on", () => {
   const grants = ofType("aws:lakeformation/permissions:Permissions").map((g) => g.inputs);
   const firehoseRole = one("aws:iam/role:Role", "posts-role").name;
+  const rescoreRole = one("aws:iam/role:Role", "rescore-role").name;
   const quicksightRole = one("aws:iam/role:Role", "dashboard-role").name;
   const byRole = (role: string) => grants.filter((g) => g.principal === `arn:aws:iam::123456789012:role/${role}-phys`);
-  expect(grants).toHaveLength(4);
+  expect(grants).toHaveLength(6);
+  expect(byRole(rescoreRole)).toHaveLength(2);
   const firehose = byRole(firehoseRole);
   expect(firehose).toHaveLength(2);
   expect(firehose).toEqual(

@@ -21,7 +21,7 @@ beforeAll(async () => {
   ({ infra } = await buildStack("dev"));
 });
 
-const stream = () => one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs;
+const stream = () => one("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "posts-stream").inputs;
 const table = () => one("aws:glue/catalogTable:CatalogTable", "scored-posts").inputs;
 
 describe("Firehose delivery", () => {
@@ -143,7 +143,7 @@ describe("scorer Lambda", () => {
 
 describe("collector host", () => {
   it("uploads the collector bundle and starts it from user data with the stream, region, bucket and parameter", async () => {
-    const obj = one("aws:s3/bucketObjectv2:BucketObjectv2").inputs;
+    const obj = one("aws:s3/bucketObjectv2:BucketObjectv2", "collector-bundle").inputs;
     expect(obj.key).toBe("artifacts/collector/collector.zip");
     expect(obj.kmsKeyId).toBe(await promiseOf(infra.lake.key.arn));
     const source = await (infra.collector.bundle as any).source;
@@ -166,7 +166,7 @@ describe("collector host", () => {
 describe("alarms", () => {
   it("watches throttling, failed deliveries, freshness, scorer errors and the collector heartbeat", () => {
     const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
-    const metric = (m: string) => alarms.find((a) => a.metricName === m);
+    const metric = (m: string) => alarms.find((a) => a.metricName === m && a.dimensions.DeliveryStreamName !== `${P}-rescore`);
     expect(metric("ThrottledRecords")).toMatchObject({ namespace: "AWS/Firehose", dimensions: { DeliveryStreamName: `${P}-posts` } });
     expect(metric("DeliveryToIceberg.Success")).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });
     expect(metric("BackupToS3.Success")).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });
@@ -186,6 +186,7 @@ describe("structure", () => {
         `defi-sentiment:alarms:Alarms ${P}-alarms`,
         `defi-sentiment:collector:Collector ${P}-collector`,
         `defi-sentiment:ingest:Ingest ${P}-posts`,
+        `defi-sentiment:ingest:Ingest ${P}-rescore`,
         `defi-sentiment:lake:Lake ${P}-lake`,
         `defi-sentiment:scorer:Scorer ${P}-scorer`,
         `defi-sentiment:table:Table ${P}-table`,
@@ -195,7 +196,7 @@ describe("structure", () => {
 
   it("derives every child name from its component's name", () => {
     const children = recorded.filter((r) => !r.type.startsWith("defi-sentiment:"));
-    for (const c of children) expect(c.name, c.type).toMatch(new RegExp(`^${P}-(lake|table|scorer|posts|collector|alarms)-`));
+    for (const c of children) expect(c.name, c.type).toMatch(new RegExp(`^${P}-(lake|table|scorer|posts|rescore|collector|alarms)-`));
   });
 
   it("tags every taggable resource with the project and the stack", () => {

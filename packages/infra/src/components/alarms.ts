@@ -1,7 +1,7 @@
 /**
  * Alarms on a KMS-encrypted SNS topic: Firehose throttling, failed deliveries, stale data, scorer
- * errors, and the collector heartbeat (nothing arriving at the stream for N minutes). Thresholds
- * come from the stack config.
+ * errors, and the collector heartbeat (nothing arriving at the stream for N minutes). The rescore
+ * stream gets the same delivery alarms. Thresholds come from the stack config.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +12,8 @@ export interface AlarmsArgs {
   alarms: InfraConfig["alarms"];
   keyArn: pulumi.Input<string>;
   streamName: pulumi.Input<string>;
+  /** The rescore stream: the main stream's delivery alarms, but no heartbeat (it is idle between replays). */
+  rescoreStreamName: pulumi.Input<string>;
   functionName: pulumi.Input<string>;
   tags: Tags;
 }
@@ -29,6 +31,17 @@ export interface AlarmSpec {
   evaluationPeriods: number;
   treatMissingData: "breaching" | "notBreaching";
   dimension: "DeliveryStreamName" | "FunctionName";
+  /** Which delivery stream a `DeliveryStreamName` alarm watches; default the collector's. */
+  stream?: "main" | "rescore";
+}
+
+/** Alarms of the main stream that also apply to a replay: throttling, failed or stale delivery. */
+export const RESCORE_ALARM_IDS = ["throttled", "iceberg-delivery-failed", "data-freshness"] as const;
+
+export function rescoreAlarmSpecs(a: InfraConfig["alarms"]): AlarmSpec[] {
+  return alarmSpecs(a)
+    .filter((s) => (RESCORE_ALARM_IDS as readonly string[]).includes(s.id))
+    .map((s) => ({ ...s, id: `rescore-${s.id}`, description: `rescore stream: ${s.description.replace("the collector's", "the rescore job's")}`, stream: "rescore" as const }));
 }
 
 export function alarmSpecs(a: InfraConfig["alarms"]): AlarmSpec[] {
@@ -123,8 +136,8 @@ export class Alarms extends pulumi.ComponentResource {
       new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.alarms.email }, parent);
     }
 
-    for (const s of alarmSpecs(args.alarms)) {
-      const dimensionValue = s.dimension === "FunctionName" ? args.functionName : args.streamName;
+    for (const s of [...alarmSpecs(args.alarms), ...rescoreAlarmSpecs(args.alarms)]) {
+      const dimensionValue = s.dimension === "FunctionName" ? args.functionName : s.stream === "rescore" ? args.rescoreStreamName : args.streamName;
       this.alarms[s.id] = new aws.cloudwatch.MetricAlarm(
         `${name}-${s.id}`,
         {

@@ -4,10 +4,12 @@
  * one optional /32 is the only exception), IMDSv2 only, encrypted root volume for the spool.
  * The X bearer token is a Pulumi secret stored as an SSM SecureString under the lake key and
  * read by the collector at run time; user data carries only its parameter name.
+ * The same host runs the lifecycle jobs: a daily systemd timer for the X compliance check, and
+ * the rescore replay on demand, under their own role policy (core/policy-documents.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ARTIFACTS_PREFIX, assumeRolePolicy, collectorRolePolicy } from "../core/policy-documents.ts";
+import { ARTIFACTS_PREFIX, assumeRolePolicy, collectorRolePolicy, lifecycleRolePolicy } from "../core/policy-documents.ts";
 import { collectorUserData } from "../core/collector-user-data.ts";
 import { checkOperatorCidr, type InfraConfig } from "../config.ts";
 import type { Tags } from "../core/tags.ts";
@@ -25,10 +27,25 @@ export interface CollectorArgs {
   streamArn: pulumi.Input<string>;
   /** The X API bearer token; must be a secret Output. */
   bearerToken: pulumi.Output<string>;
+  /** What the lifecycle jobs (compliance check, rescore) run against; see core/policy-documents.ts. */
+  lifecycle: {
+    /** Absolute path of the checked lifecycle bundle folder. */
+    bundleDir: string;
+    databaseName: pulumi.Input<string>;
+    workgroupName: pulumi.Input<string>;
+    workgroupArn: pulumi.Input<string>;
+    glueCatalogArn: pulumi.Input<string>;
+    glueDatabaseArn: pulumi.Input<string>;
+    glueTableArn: pulumi.Input<string>;
+    tablePrefix: string;
+    rescoreStreamName: pulumi.Input<string>;
+    rescoreStreamArn: pulumi.Input<string>;
+  };
   tags: Tags;
 }
 
 export const COLLECTOR_BUNDLE_KEY = `${ARTIFACTS_PREFIX}collector/collector.zip`;
+export const LIFECYCLE_BUNDLE_KEY = `${ARTIFACTS_PREFIX}lifecycle/lifecycle.zip`;
 export const AL2023_ARM64_AMI_NAME = "al2023-ami-2023.*-kernel-*-arm64";
 
 export class Collector extends pulumi.ComponentResource {
@@ -37,6 +54,8 @@ export class Collector extends pulumi.ComponentResource {
   readonly securityGroup: aws.ec2.SecurityGroup;
   readonly tokenParameter: aws.ssm.Parameter;
   readonly bundle: aws.s3.BucketObjectv2;
+  readonly lifecycleBundle: aws.s3.BucketObjectv2;
+  readonly lifecyclePolicy: aws.iam.RolePolicy;
   readonly operatorIngress: aws.vpc.SecurityGroupIngressRule | undefined;
 
   constructor(name: string, args: CollectorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -71,6 +90,20 @@ export class Collector extends pulumi.ComponentResource {
       parent,
     );
 
+    this.lifecycleBundle = new aws.s3.BucketObjectv2(
+      `${name}-lifecycle-bundle`,
+      {
+        bucket: args.bucketName,
+        key: LIFECYCLE_BUNDLE_KEY,
+        source: new pulumi.asset.FileArchive(args.lifecycle.bundleDir),
+        contentType: "application/zip",
+        serverSideEncryption: "aws:kms",
+        kmsKeyId: args.keyArn,
+        tags,
+      },
+      parent,
+    );
+
     this.role = new aws.iam.Role(
       `${name}-role`,
       { assumeRolePolicy: JSON.stringify(assumeRolePolicy("ec2.amazonaws.com")), tags },
@@ -89,6 +122,22 @@ export class Collector extends pulumi.ComponentResource {
           .all([args.streamArn, this.tokenParameter.arn, args.keyArn, args.bucketArn, args.region])
           .apply(([streamArn, parameterArn, keyArn, bucketArn, region]) =>
             JSON.stringify(collectorRolePolicy({ streamArn, parameterArn, keyArn, bucketArn, region })),
+          ),
+      },
+      parent,
+    );
+    // A separate document, so the collector's own grants stay readable; same instance role.
+    const l = args.lifecycle;
+    this.lifecyclePolicy = new aws.iam.RolePolicy(
+      `${name}-lifecycle-policy`,
+      {
+        role: this.role.id,
+        policy: pulumi
+          .all([args.region, args.bucketArn, args.keyArn, l.workgroupArn, l.glueCatalogArn, l.glueDatabaseArn, l.glueTableArn, l.rescoreStreamArn])
+          .apply(([region, bucketArn, keyArn, workgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, rescoreStreamArn]) =>
+            JSON.stringify(
+              lifecycleRolePolicy({ region, bucketArn, keyArn, workgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, tablePrefix: l.tablePrefix, rescoreStreamArn }),
+            ),
           ),
       },
       parent,
@@ -135,9 +184,10 @@ export class Collector extends pulumi.ComponentResource {
       parent,
     );
 
+    const lifecycleNames = pulumi.all([this.lifecycleBundle.versionId, this.lifecycleBundle.etag, l.databaseName, l.workgroupName, l.rescoreStreamName]);
     const userData = pulumi
-      .all([args.region, args.bucketName, this.bundle.versionId, this.bundle.etag, args.streamName, this.tokenParameter.name])
-      .apply(([region, bucket, versionId, etag, streamName, tokenParameterName]) =>
+      .all([args.region, args.bucketName, this.bundle.versionId, this.bundle.etag, args.streamName, this.tokenParameter.name, lifecycleNames])
+      .apply(([region, bucket, versionId, etag, streamName, tokenParameterName, [lcVersionId, lcEtag, databaseName, workgroupName, rescoreStreamName]]) =>
         collectorUserData({
           region,
           bucket,
@@ -147,6 +197,14 @@ export class Collector extends pulumi.ComponentResource {
           command: args.collector.command,
           streamName,
           tokenParameterName,
+          lifecycle: {
+            bundleKey: LIFECYCLE_BUNDLE_KEY,
+            // A new lifecycle bundle also means a new host (the user data changes).
+            bundleVersion: lcVersionId || lcEtag || "unversioned",
+            databaseName,
+            workgroupName,
+            rescoreStreamName,
+          },
         }),
       );
 
@@ -168,7 +226,7 @@ export class Collector extends pulumi.ComponentResource {
       },
       // A newer AL2023 AMI alone must not replace the host (and drop its spool); a new bundle does,
       // and operators can move to the newest AMI with `pulumi up --replace <instance urn>`.
-      { parent: this, dependsOn: [policy], ignoreChanges: ["ami"] },
+      { parent: this, dependsOn: [policy, this.lifecyclePolicy], ignoreChanges: ["ami"] },
     );
 
     this.registerOutputs({ instanceId: this.instance.id, tokenParameterName: this.tokenParameter.name });

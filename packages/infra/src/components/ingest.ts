@@ -1,5 +1,6 @@
 /**
  * Ingest: a Direct PUT Firehose stream delivering to the Iceberg table through the scorer Lambda.
+ * Used twice: the collector's stream and the rescore stream (raw replays, `FailedDataOnly`).
  * Every record is also backed up raw (`s3BackupMode: AllData`) under the shared raw prefix,
  * failures land under the shared error prefix, the stream is encrypted with the lake key, and
  * delivery is logged to its own log stream. The role can touch only these resources.
@@ -24,6 +25,11 @@ export interface IngestArgs {
   tableName: pulumi.Input<string>;
   tableArn: pulumi.Input<string>;
   functionArn: pulumi.Input<string>;
+  /**
+   * `AllData` (default) backs every incoming record up under `raw/`; `FailedDataOnly` only the
+   * failures, for the rescore stream, whose input is `raw/` already.
+   */
+  s3BackupMode?: "AllData" | "FailedDataOnly";
   /** Also grant the role Lake Formation permissions on the table (LF-governed catalogs). */
   lakeFormationGrants: boolean;
   tags: Tags;
@@ -98,7 +104,7 @@ export class Ingest extends pulumi.ComponentResource {
           bufferingInterval: args.firehose.bufferingIntervalSeconds,
           bufferingSize: args.firehose.bufferingSizeMb,
           retryDuration: args.firehose.retryDurationSeconds,
-          s3BackupMode: "AllData",
+          s3BackupMode: args.s3BackupMode ?? "AllData",
           destinationTableConfigurations: [
             {
               databaseName: args.databaseName,

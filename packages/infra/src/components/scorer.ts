@@ -79,10 +79,10 @@ export class Scorer extends pulumi.ComponentResource {
     this.registerOutputs({ functionArn: this.function.arn });
   }
 
-  /** Lets exactly this delivery stream invoke the function (scoped by `sourceArn`). */
-  allowFirehose(streamArn: pulumi.Input<string>, accountId: pulumi.Input<string>): aws.lambda.Permission {
+  /** Lets exactly this delivery stream invoke the function (scoped by `sourceArn`); `id` names the grant. */
+  allowFirehose(streamArn: pulumi.Input<string>, accountId: pulumi.Input<string>, id = "firehose"): aws.lambda.Permission {
     return new aws.lambda.Permission(
-      `${this.baseName}-allow-firehose`,
+      `${this.baseName}-allow-${id}`,
       {
         action: "lambda:InvokeFunction",
         function: this.function.name,

@@ -27,8 +27,24 @@ export interface TableArgs {
   tags: Tags;
 }
 
-/** S3 location of the table's data and metadata, under the lake's `table/` prefix. */
-export const tableLocation = (bucket: string) => `s3://${bucket}/${LAKE_PREFIXES.table}${SCORED_TABLE_NAME}/`;
+/** Key prefix of the table's data and metadata files, under the lake's `table/` prefix. */
+export const TABLE_PREFIX = `${LAKE_PREFIXES.table}${SCORED_TABLE_NAME}/`;
+/** S3 location of the table's data and metadata. */
+export const tableLocation = (bucket: string) => `s3://${bucket}/${TABLE_PREFIX}`;
+
+/**
+ * Snapshots older than this are expired by Athena's `VACUUM` (default 5 days), and with them the
+ * data files holding rows the compliance check deleted. The check runs daily and VACUUMs each
+ * time, so files a run's DELETE/OPTIMIZE left behind are gone at the next run at the latest.
+ */
+export const VACUUM_MAX_SNAPSHOT_AGE_SECONDS = 12 * 3600;
+
+/** Iceberg table properties (Athena reads its `vacuum_*` settings from these). */
+export const ICEBERG_TABLE_PROPERTIES = {
+  "write.format.default": "parquet",
+  "write.parquet.compression-codec": "zstd",
+  vacuum_max_snapshot_age_seconds: String(VACUUM_MAX_SNAPSHOT_AGE_SECONDS),
+} as const;
 
 export class Table extends pulumi.ComponentResource {
   readonly database: aws.glue.CatalogDatabase;
@@ -63,7 +79,7 @@ export class Table extends pulumi.ComponentResource {
               location,
               schema: { schemaId: 0, fields: icebergFields(), identifierFieldIds: [fieldIdOf(SCORED_POST_KEY)] },
               partitionSpec: icebergPartitionSpec(),
-              properties: { "write.format.default": "parquet", "write.parquet.compression-codec": "zstd" },
+              properties: { ...ICEBERG_TABLE_PROPERTIES },
             },
           },
         },

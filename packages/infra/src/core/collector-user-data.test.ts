@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectorUserData, type CollectorUserDataArgs } from "./collector-user-data.ts";
+import { collectorUserData, complianceUnits, complianceWrapper, type CollectorUserDataArgs } from "./collector-user-data.ts";
 
 const args: CollectorUserDataArgs = {
   region: "eu-west-1",
@@ -10,6 +10,13 @@ const args: CollectorUserDataArgs = {
   command: "run",
   streamName: "defi-sentiment-dev-posts",
   tokenParameterName: "/defi-sentiment-dev/x-bearer-token",
+  lifecycle: {
+    bundleKey: "artifacts/lifecycle/lifecycle.zip",
+    bundleVersion: "lv-1",
+    databaseName: "defi_sentiment_dev",
+    workgroupName: "defi-sentiment-dev",
+    rescoreStreamName: "defi-sentiment-dev-rescore",
+  },
 };
 
 describe("collector user data", () => {
@@ -33,5 +40,36 @@ describe("collector user data", () => {
     expect(() => collectorUserData({ ...args, streamName: "posts; curl evil" })).toThrow(/FIREHOSE_STREAM_NAME has characters not allowed/);
     expect(() => collectorUserData({ ...args, entry: "$(id).mjs" })).toThrow(/entry has characters not allowed/);
     expect(() => collectorUserData({ ...args, command: "run && curl x|sh" })).toThrow(/command has characters not allowed/);
+  });
+
+  it("runs the AWS compliance check daily from a systemd timer, catching up a missed run at boot", () => {
+    const { service, timer } = complianceUnits();
+    expect(timer).toContain("OnCalendar=*-*-* 03:00:00 UTC\n");
+    expect(timer).toContain("Persistent=true\n");
+    expect(timer).toContain("WantedBy=timers.target");
+    expect(service).toContain("Type=oneshot\n");
+    expect(service).toContain("ExecStart=/opt/defi-sentiment-lifecycle/run-compliance.sh\n");
+    expect(service).toContain("EnvironmentFile=/etc/defi-sentiment/lifecycle.env\n");
+    const ud = collectorUserData(args);
+    expect(ud).toContain("aws --region eu-west-1 s3 cp s3://lake-b1/artifacts/lifecycle/lifecycle.zip /tmp/lifecycle.zip");
+    expect(ud).toContain(`cat > /etc/systemd/system/defi-sentiment-compliance.timer <<'UNIT'\n${timer}UNIT\n`);
+    expect(ud).toContain(`cat > /etc/systemd/system/defi-sentiment-compliance.service <<'UNIT'\n${service}UNIT\n`);
+    expect(ud).toMatch(/RESCORE_STREAM=defi-sentiment-dev-rescore\n/);
+    expect(ud.trimEnd().endsWith("systemctl enable --now defi-sentiment-compliance.timer")).toBe(true);
+  });
+
+  it("passes the stack's bucket, database and workgroup to the check and takes the token from the SecureString at run time", () => {
+    const w = complianceWrapper(args);
+    expect(w).toContain(
+      'X_BEARER_TOKEN="$(aws --region eu-west-1 ssm get-parameter --with-decryption --name /defi-sentiment-dev/x-bearer-token --query Parameter.Value --output text)"\nexport X_BEARER_TOKEN\n',
+    );
+    expect(w.trimEnd().split("\n").at(-1)).toBe(
+      "exec /usr/bin/node-22 /opt/defi-sentiment-lifecycle/current/compliance.mjs --aws --bucket lake-b1 --database defi_sentiment_dev --workgroup defi-sentiment-dev --since 7d",
+    );
+    expect(collectorUserData(args)).toContain(`<<'SH'\n${w}SH\n`);
+  });
+
+  it("refuses a lifecycle value that would need shell quoting", () => {
+    expect(() => collectorUserData({ ...args, lifecycle: { ...args.lifecycle, workgroupName: "wg; rm -rf /" } })).toThrow(/ATHENA_WORKGROUP has characters not allowed/);
   });
 });

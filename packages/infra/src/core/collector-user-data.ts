@@ -3,6 +3,11 @@
  * the AL2023 repositories, fetches the collector bundle from S3 and runs it as a systemd service
  * that restarts on failure. It carries names only (stream, bucket, parameter), never the token:
  * the collector reads the SecureString parameter itself at start.
+ *
+ * It also installs the lifecycle bundle and a systemd timer that runs the X compliance check
+ * daily (`compliance.mjs --aws …`, the code behind `npm run compliance -- --aws`). The check reads
+ * the token from the environment, so its wrapper fetches the same SecureString at each run; the
+ * token is never written to disk or user data.
  */
 
 export interface CollectorUserDataArgs {
@@ -18,10 +23,26 @@ export interface CollectorUserDataArgs {
   command: string;
   streamName: string;
   tokenParameterName: string;
+  lifecycle: LifecycleUserDataArgs;
+}
+
+export interface LifecycleUserDataArgs {
+  /** Object key of the zipped lifecycle bundle (`compliance.mjs`, `rescore.mjs`). */
+  bundleKey: string;
+  bundleVersion: string;
+  databaseName: string;
+  workgroupName: string;
+  /** The rescore delivery stream, for operators running `rescore.mjs --aws` on the host. */
+  rescoreStreamName: string;
 }
 
 export const COLLECTOR_SPOOL_DIR = "/var/spool/defi-sentiment";
 export const COLLECTOR_SERVICE = "defi-sentiment-collector";
+export const LIFECYCLE_DIR = "/opt/defi-sentiment-lifecycle";
+export const COMPLIANCE_SERVICE = "defi-sentiment-compliance";
+/** Daily, at a quiet hour (UTC); `Persistent=true` runs a missed one at boot. */
+export const COMPLIANCE_SCHEDULE = "*-*-* 03:00:00 UTC";
+export const COMPLIANCE_SINCE = "7d";
 
 /** The environment the collector process starts with (non-secret values only). */
 export function collectorEnvironment(a: CollectorUserDataArgs): Record<string, string> {
@@ -42,6 +63,80 @@ const safe = /^[A-Za-z0-9._\/:=+@-]+$/;
 function plain(name: string, value: string): string {
   if (!safe.test(value)) throw new RangeError(`collectorUserData: ${name} has characters not allowed in user data: ${JSON.stringify(value)}`);
   return value;
+}
+
+/** The compliance check's command line, as `npm run compliance -- --aws …` takes it. */
+export function complianceCommandLine(a: CollectorUserDataArgs): string {
+  return [
+    "/usr/bin/node-22",
+    `${LIFECYCLE_DIR}/current/compliance.mjs`,
+    "--aws",
+    "--bucket",
+    plain("bucket", a.bucket),
+    "--database",
+    plain("databaseName", a.lifecycle.databaseName),
+    "--workgroup",
+    plain("workgroupName", a.lifecycle.workgroupName),
+    "--since",
+    COMPLIANCE_SINCE,
+  ].join(" ");
+}
+
+/** Non-secret settings of the lifecycle jobs (also what `rescore.mjs --aws` reads: LAKE_BUCKET, RESCORE_STREAM). */
+export function lifecycleEnvironment(a: CollectorUserDataArgs): Record<string, string> {
+  return {
+    AWS_REGION: a.region,
+    LAKE_BUCKET: a.bucket,
+    ATHENA_DATABASE: a.lifecycle.databaseName,
+    ATHENA_WORKGROUP: a.lifecycle.workgroupName,
+    RESCORE_STREAM: a.lifecycle.rescoreStreamName,
+    NODE_ENV: "production",
+  };
+}
+
+/** Wrapper run by the compliance service: token from SSM into the process environment only. */
+export function complianceWrapper(a: CollectorUserDataArgs): string {
+  return `#!/bin/bash
+set -euo pipefail
+X_BEARER_TOKEN="$(aws --region ${plain("region", a.region)} ssm get-parameter --with-decryption --name ${plain("tokenParameterName", a.tokenParameterName)} --query Parameter.Value --output text)"
+export X_BEARER_TOKEN
+exec ${complianceCommandLine(a)}
+`;
+}
+
+/** The oneshot service and its daily timer. */
+export function complianceUnits(): { service: string; timer: string } {
+  const service = `[Unit]
+Description=defi-sentiment X compliance check (deletions within 24 h)
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+User=lifecycle
+EnvironmentFile=/etc/defi-sentiment/lifecycle.env
+WorkingDirectory=${LIFECYCLE_DIR}/work
+ExecStart=${LIFECYCLE_DIR}/run-compliance.sh
+# X compliance jobs are polled for up to a few hours; a stuck run must not block the next day.
+TimeoutStartSec=20h
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+ReadWritePaths=${LIFECYCLE_DIR}/work
+`;
+  const timer = `[Unit]
+Description=Run the defi-sentiment X compliance check daily
+
+[Timer]
+OnCalendar=${COMPLIANCE_SCHEDULE}
+Persistent=true
+RandomizedDelaySec=15min
+
+[Install]
+WantedBy=timers.target
+`;
+  return { service, timer };
 }
 
 export function collectorUserData(a: CollectorUserDataArgs): string {
@@ -87,7 +182,35 @@ ReadWritePaths=${COLLECTOR_SPOOL_DIR}
 [Install]
 WantedBy=multi-user.target
 UNIT
-systemctl daemon-reload
+${lifecycleSection(a)}systemctl daemon-reload
 systemctl enable --now ${COLLECTOR_SERVICE}.service
+systemctl enable --now ${COMPLIANCE_SERVICE}.timer
+`;
+}
+
+function lifecycleSection(a: CollectorUserDataArgs): string {
+  const l = a.lifecycle;
+  const { service, timer } = complianceUnits();
+  const src = `s3://${plain("bucket", a.bucket)}/${plain("lifecycle.bundleKey", l.bundleKey)}`;
+  const env = Object.entries(lifecycleEnvironment(a))
+    .map(([k, v]) => `${k}=${plain(k, v)}`)
+    .join("\n");
+  return `# lifecycle bundle version ${plain("lifecycle.bundleVersion", l.bundleVersion)}
+id lifecycle >/dev/null 2>&1 || useradd --system --home-dir ${LIFECYCLE_DIR} --shell /sbin/nologin lifecycle
+install -d -m 0755 ${LIFECYCLE_DIR}
+install -d -o lifecycle -g lifecycle -m 0750 ${LIFECYCLE_DIR}/work
+aws --region ${plain("region", a.region)} s3 cp ${src} /tmp/lifecycle.zip
+rm -rf ${LIFECYCLE_DIR}/current && mkdir -p ${LIFECYCLE_DIR}/current
+unzip -q -o /tmp/lifecycle.zip -d ${LIFECYCLE_DIR}/current && rm -f /tmp/lifecycle.zip
+cat > /etc/defi-sentiment/lifecycle.env <<'ENV'
+${env}
+ENV
+cat > ${LIFECYCLE_DIR}/run-compliance.sh <<'SH'
+${complianceWrapper(a)}SH
+chmod 0755 ${LIFECYCLE_DIR}/run-compliance.sh
+cat > /etc/systemd/system/${COMPLIANCE_SERVICE}.service <<'UNIT'
+${service}UNIT
+cat > /etc/systemd/system/${COMPLIANCE_SERVICE}.timer <<'UNIT'
+${timer}UNIT
 `;
 }

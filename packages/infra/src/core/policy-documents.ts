@@ -111,6 +111,72 @@ export function collectorRolePolicy(g: CollectorGrants): PolicyDocument {
   );
 }
 
+export interface LifecycleGrants {
+  region: string;
+  bucketArn: string;
+  keyArn: string;
+  workgroupArn: string;
+  glueCatalogArn: string;
+  glueDatabaseArn: string;
+  glueTableArn: string;
+  /** The table's data and metadata prefix, e.g. `table/scored_posts/`. */
+  tablePrefix: string;
+  rescoreStreamArn: string;
+}
+
+/**
+ * The lifecycle jobs on the collector host (packages/lake/docs/lifecycle.md): Athena DELETE,
+ * OPTIMIZE and VACUUM on the Iceberg table in one workgroup (Athena reads and writes the table's
+ * files with the caller's credentials, and VACUUM silently keeps files it may not delete), raw and
+ * error rewrites, the deletion record (write-only), query results, and the rescore stream.
+ */
+export function lifecycleRolePolicy(g: LifecycleGrants): PolicyDocument {
+  const listable = [LAKE_PREFIXES.raw, LAKE_PREFIXES.errors, g.tablePrefix, ATHENA_RESULTS_PREFIX].map((p) => `${p}*`);
+  return doc(
+    {
+      Sid: "AthenaWorkgroup",
+      Effect: "Allow",
+      Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults"],
+      Resource: g.workgroupArn,
+    },
+    {
+      Sid: "IcebergTable",
+      Effect: "Allow",
+      Action: ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"],
+      Resource: [g.glueCatalogArn, g.glueDatabaseArn, g.glueTableArn],
+    },
+    {
+      Sid: "ListLakePrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: g.bucketArn,
+      Condition: { StringLike: { "s3:prefix": listable } },
+    },
+    { Sid: "BucketLocation", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: g.bucketArn },
+    {
+      Sid: "RewriteRawErrorsAndTable",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: [objects(g.bucketArn, LAKE_PREFIXES.raw), objects(g.bucketArn, LAKE_PREFIXES.errors), objects(g.bucketArn, g.tablePrefix)],
+    },
+    {
+      Sid: "QueryResults",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+      Resource: objects(g.bucketArn, ATHENA_RESULTS_PREFIX),
+    },
+    { Sid: "WriteDeletionRecord", Effect: "Allow", Action: "s3:PutObject", Resource: objects(g.bucketArn, LAKE_PREFIXES.compliance) },
+    {
+      Sid: "LakeKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: g.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${g.region}.amazonaws.com` } },
+    },
+    { Sid: "RescoreStream", Effect: "Allow", Action: "firehose:PutRecordBatch", Resource: g.rescoreStreamArn },
+  );
+}
+
 /** The scorer Lambda only writes its own logs. */
 export function scorerRolePolicy(logGroupArn: string): PolicyDocument {
   return doc({ Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` });
