@@ -9,6 +9,11 @@
  */
 import path from "node:path";
 import type { Post, RecordSink } from "@defi-sentiment/shared";
+import { fileDeletionLog, type DeletionLog } from "./compliance/deletion-log.ts";
+import type { DeletionNotice } from "./compliance/deletion-notice.ts";
+import { startDeletionNoticeApplier } from "./compliance/deletion-notice-applier.ts";
+import type { DeletionTarget } from "./compliance/deletion-target.ts";
+import { isTombstoned, type DeletionTombstones } from "./compliance/deletion-tombstones.ts";
 import { BudgetExceededError } from "./core/budget.ts";
 import { searchQueriesFor } from "./core/rules-plan.ts";
 import { openDelivery, type Delivery } from "./delivery/index.ts";
@@ -31,6 +36,10 @@ export interface CollectorRun {
   accepted: number;
   duplicates: number;
   delivered: number;
+  /** Posts dropped before delivery because the deletion record says they were deleted. */
+  tombstoned: number;
+  /** Deletion notices that arrived on the stream. */
+  deletionNotices: number;
 }
 
 export interface RunCollectorOptions {
@@ -41,6 +50,22 @@ export interface RunCollectorOptions {
   signal?: AbortSignal;
   onProgress?: (s: { read: number; delivered: number; spooled: number }) => void;
   log?: (e: Record<string, unknown>) => void;
+  /**
+   * Stores that stream deletion notices delete from (the lake package's `localDeletionTarget` on
+   * a laptop). Without them a notice is logged and its post is still refused for this run.
+   */
+  deletionTargets?: DeletionTarget[];
+  /** Where notices are recorded (default `fileDeletionLog(<lake dir>)`). */
+  deletionLog?: DeletionLog;
+  /**
+   * Ids and authors already deleted (e.g. `() => readDeletionTombstones(lakeDir)`): such posts
+   * are dropped before delivery, whatever the source. Read at start and every `tombstoneRefreshMs`.
+   */
+  tombstones?: () => DeletionTombstones;
+  /** Default 10 minutes. */
+  tombstoneRefreshMs?: number;
+  /** Notice batching (defaults: 100 notices, 1 s). */
+  noticeBatch?: { maxBatch?: number; maxDelayMs?: number; retryDelayMs?: number };
   /** Test seams: the X client and clocks (default: built from config, real time). */
   xClient?: XClient;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -76,20 +101,41 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
   let budget: BudgetMeter | null = null;
   const closers: (() => void)[] = [];
   const afterAccept: ((batch: Post[]) => void)[] = [];
-  const run: CollectorRun = { source: config.source, read: 0, accepted: 0, duplicates: 0, delivered: 0 };
+  const run: CollectorRun = { source: config.source, read: 0, accepted: 0, duplicates: 0, delivered: 0, tombstoned: 0, deletionNotices: 0 };
+  const tombstones = openTombstones(options, log);
+  const notices = options.deletionTargets?.length
+    ? startDeletionNoticeApplier({
+        targets: options.deletionTargets,
+        log: options.deletionLog ?? fileDeletionLog(config.lakeDir),
+        events: log,
+        // A noticed post may still be spooled or in flight: let it reach the sink first, so the
+        // targets delete it rather than it landing afterwards. Never past a stop.
+        beforeApply: () => Promise.race([delivery.drain(), abortedPromise(abort.signal)]),
+        ...options.noticeBatch,
+      })
+    : null;
+  const onDeletionNotice = (n: DeletionNotice, where: string) => {
+    run.deletionNotices++;
+    // Refused from now on, even before the batch is applied.
+    if (n.kind === "post") tombstones.value.ids.add(n.id);
+    else tombstones.value.authorIds.add(n.authorId);
+    log({ level: "info", event: "deletion-notice", where, ...(n.kind === "post" ? { id: n.id } : { authorId: n.authorId }), reason: n.reason });
+    notices?.add(n);
+  };
   const health = startHealthReporter({
-    snapshot: () => snapshot(config, delivery, streamStats, budget),
+    snapshot: () => ({ ...snapshot(config, delivery, streamStats, budget), tombstoned: run.tombstoned, deletion_notices: run.deletionNotices }),
     writers: await healthWriters(config, log),
     intervalMs: config.healthIntervalMs,
     log,
   });
 
   try {
-    const batches = await openSource(config, { delivery, streamStats, signal: abort.signal, log, options, setBudget: (b) => (budget = b), closers, afterAccept });
+    const batches = await openSource(config, { delivery, streamStats, signal: abort.signal, log, options, setBudget: (b) => (budget = b), closers, afterAccept, onDeletionNotice });
     try {
       for await (const batch of batches) {
         run.read += batch.length;
-        const r = await delivery.accept(batch);
+        const kept = dropTombstoned(batch, tombstones.value, run, log);
+        const r = kept.length ? await delivery.accept(kept) : { accepted: 0, duplicates: 0 };
         run.accepted += r.accepted;
         run.duplicates += r.duplicates;
         for (const f of afterAccept) f(batch);
@@ -106,6 +152,9 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
     options.onProgress?.({ read: run.read, delivered: run.delivered, spooled: delivery.stats().spooled });
     return run;
   } finally {
+    tombstones.stop();
+    // Before the delivery closes: pending notices are applied (and recorded) on every stop.
+    await notices?.close();
     for (const close of closers) close();
     await delivery.close();
     await health.report().catch(() => {});
@@ -114,6 +163,47 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
     options.signal?.removeEventListener("abort", onAbort);
     log({ level: "info", event: "stopped", ...run, delivered: delivery.stats().delivered, spooled: delivery.stats().spooled });
   }
+}
+
+const abortedPromise = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+
+/** The tombstones, re-read from the injected source every `tombstoneRefreshMs`, plus this run's notices. */
+function openTombstones(options: RunCollectorOptions, log: (e: Record<string, unknown>) => void): { value: DeletionTombstones; stop(): void } {
+  const value: DeletionTombstones = { ids: new Set(), authorIds: new Set(), unreadable: [] };
+  if (!options.tombstones) return { value, stop() {} };
+  const read = options.tombstones;
+  const merge = () => {
+    try {
+      const t = read();
+      for (const id of t.ids) value.ids.add(id);
+      for (const id of t.authorIds) value.authorIds.add(id);
+      if (t.unreadable.length && t.unreadable.join() !== value.unreadable.join()) {
+        value.unreadable = t.unreadable;
+        log({ level: "warn", msg: "deletion record has unreadable lines; their ids are not refused", where: t.unreadable.slice(0, 20) });
+      }
+    } catch (err) {
+      log({ level: "warn", msg: "could not read the deletion tombstones", error: (err as Error).message });
+    }
+  };
+  merge();
+  if (value.ids.size || value.authorIds.size) log({ level: "info", event: "tombstones", ids: value.ids.size, authors: value.authorIds.size });
+  const timer = setInterval(merge, options.tombstoneRefreshMs ?? 600_000);
+  timer.unref();
+  return { value, stop: () => clearInterval(timer) };
+}
+
+/** Drops posts the deletion record (or a notice this run) says were deleted, counting and logging them. */
+function dropTombstoned(batch: Post[], t: DeletionTombstones, run: CollectorRun, log: (e: Record<string, unknown>) => void): Post[] {
+  if (t.ids.size === 0 && t.authorIds.size === 0) return batch;
+  const kept = batch.filter((p) => !isTombstoned(t, p));
+  const dropped = batch.length - kept.length;
+  if (dropped) {
+    run.tombstoned += dropped;
+    const ids = batch.filter((p) => isTombstoned(t, p)).map((p) => p.id);
+    log({ level: "warn", event: "tombstoned", msg: "posts deleted earlier were collected again; not delivered", dropped, total: run.tombstoned, ids: ids.slice(0, 20), source: batch[0]?.source });
+  }
+  return kept;
 }
 
 async function healthWriters(config: CollectorConfig, log: (e: Record<string, unknown>) => void): Promise<HealthWriter[]> {
@@ -165,6 +255,7 @@ async function openSource(
     setBudget: (b: BudgetMeter) => void;
     closers: (() => void)[];
     afterAccept: ((batch: Post[]) => void)[];
+    onDeletionNotice: (n: DeletionNotice, where: string) => void;
   },
 ): Promise<AsyncIterable<Post[]>> {
   const { signal, log } = ctx;
@@ -222,6 +313,7 @@ async function openSource(
         sleep: ctx.options.sleep,
         stats: ctx.streamStats,
         log,
+        onDeletionNotice: ctx.onDeletionNotice,
         fillGap: (window, sinceId, s) => searchBackfill({ client, queries, window, sinceId, statePath, budget, seen, signal: s, log, sleep: ctx.options.sleep, waitForRecent: true }),
       });
     }

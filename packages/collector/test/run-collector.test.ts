@@ -52,7 +52,7 @@ describe("runCollector", () => {
     const progress: number[] = [];
     const events: Record<string, unknown>[] = [];
     const run = await runCollector({ sink, dataDir: join(dir, "lake", ".collector"), env: {}, argv: ["--count", "700", "--seed", "3"], onProgress: (s) => progress.push(s.read), log: (e) => events.push(e) });
-    expect(run).toEqual({ source: "generator", read: 700, accepted: 700, duplicates: 0, delivered: 700 });
+    expect(run).toEqual({ source: "generator", read: 700, accepted: 700, duplicates: 0, delivered: 700, tombstoned: 0, deletionNotices: 0 });
     expect(new Set(records.map((p) => p.id)).size).toBe(700);
     expect(progress.at(-1)).toBe(700);
     expect(events.find((e) => e.event === "source")).toMatchObject({ source: "generator" });

@@ -2,7 +2,8 @@
  * A local server speaking the X API v2 wire format for the endpoints the collector uses: stream
  * rules (GET/POST, errors inside HTTP 200), the filtered stream (scripted per connection:
  * keep-alives, bare big-integer rule ids, truncated lines, resets, stalls, 429/503/401),
- * recent search (time window, since_id, pagination) and recent counts. SYNTHETIC fixtures only.
+ * recent search (time window, since_id, pagination) and recent counts. Streams can also carry
+ * compliance messages (deletion notices) in X's wire format. SYNTHETIC fixtures only.
  * node:http on 127.0.0.1, port 0.
  */
 import http from "node:http";
@@ -11,6 +12,8 @@ import type { XStreamLine } from "@defi-sentiment/shared";
 
 export type StreamStep =
   | { line: XStreamLine }
+  /** A compliance message, one JSON line as X sends it (see the `*Notice` helpers below). */
+  | { notice: string }
   | { keepAlive: true }
   | { raw: string }
   | { bytes: Uint8Array }
@@ -90,6 +93,7 @@ export async function startXServer(): Promise<XServer> {
     for (const step of steps) {
       if (closed) return;
       if ("line" in step) res.write(streamLineJson(step.line) + "\r\n");
+      else if ("notice" in step) res.write(step.notice + "\r\n");
       else if ("keepAlive" in step) res.write("\r\n");
       else if ("raw" in step) res.write(step.raw);
       else if ("bytes" in step) res.write(step.bytes);
@@ -222,4 +226,23 @@ export function xLine(n: number, createdAt: string, rules: { id: string; tag: st
     includes: { users: [{ id: author, username: `synth${n % 7}`, name: `Synth ${n % 7}`, location: "Lisbon, Portugal", public_metrics: { followers_count: 100 + n, following_count: 5, tweet_count: 50, listed_count: 1 } }] },
     matching_rules: rules as XStreamLine["matching_rules"],
   };
+}
+
+/**
+ * X API v2 compliance events, as the compliance streams send them (X docs, "Compliance data
+ * objects"): post events `delete` / `drop` / `withheld` / `undrop`, user events `user_delete` /
+ * `user_protect` / `user_suspend` / `user_unprotect`, …
+ */
+export function postComplianceNotice(event: "delete" | "drop" | "withheld" | "undrop" | "tweet_edit" | "scrub_geo", tweet: { id: string; author_id: string }, eventAt: string): { notice: string } {
+  const extra = event === "withheld" ? ',"withheld_in_countries":["DE"]' : "";
+  return { notice: `{"data":{"${event}":{"tweet":{"id":"${tweet.id}","author_id":"${tweet.author_id}"},"event_at":"${eventAt}"${extra}}}}` };
+}
+
+export function userComplianceNotice(event: "user_delete" | "user_protect" | "user_suspend" | "user_unprotect" | "user_undelete", userId: string, eventAt: string): { notice: string } {
+  return { notice: `{"data":{"${event}":{"user":{"id":"${userId}"},"event_at":"${eventAt}"}}}` };
+}
+
+/** A legacy v1.1 / enterprise status delete: numeric ids bare (above 2^53), `id_str` beside them. */
+export function legacyDeleteNotice(id: string, userId: string, atMs: number): { notice: string } {
+  return { notice: `{"delete":{"status":{"id":${id},"id_str":"${id}","user_id":${userId},"user_id_str":"${userId}"},"timestamp_ms":"${atMs}"}}` };
 }

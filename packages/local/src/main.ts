@@ -2,12 +2,16 @@
  * `npm start`: the whole pipeline on one machine. Collector (generator by default, live X when
  * X_BEARER_TOKEN is set, or replay) → local delivery stream (Firehose semantics) → scorer (the
  * Lambda's transformation) → DuckDB warehouse → report, with the dashboard served meanwhile.
+ * Data lifecycle: deletion notices on the stream delete from the lake, posts the deletion record
+ * lists are never collected again, and when live the batch compliance check runs every 24 h.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runCollector } from "@defi-sentiment/collector";
+import { parseCollectorConfig, readDeletionTombstones, runCollector, type DeletionTarget } from "@defi-sentiment/collector";
 import { startDashboard } from "@defi-sentiment/dashboard";
-import { collectAnswers, renderReport } from "@defi-sentiment/lake";
+import { collectAnswers, localDeletionTarget, renderReport } from "@defi-sentiment/lake";
+import { complianceCommand, formatComplianceSummary } from "./lifecycle/compliance.ts";
+import { abortableSleep, scheduleComplianceCheck, type ComplianceSchedule, type ComplianceScheduleTimers } from "./lifecycle/compliance-schedule.ts";
 import { openLocalPipeline } from "./local-pipeline.ts";
 import { progressReporter } from "./progress.ts";
 
@@ -28,6 +32,8 @@ Collector options (passed through; see packages/collector/README.md):
   --seed <n>            generator seed (same seed, same posts)                    [default 42]
   --replay <file...>    replay X API v2 responses, Post NDJSON or raw lake files instead
   Live collection starts when X_BEARER_TOKEN is set; otherwise the synthetic generator runs.
+  While live, the X batch compliance check (npm run compliance -- --since 7d) runs every 24 h,
+  and deletion notices on the stream delete their posts from the lake.
 `;
 
 const LOCAL_FLAGS = {
@@ -67,7 +73,40 @@ function portOf(value: string | undefined, where: string): number {
   return port;
 }
 
-export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+/** Test seams for `main`. */
+export interface MainOptions {
+  /** Stops the run like Ctrl-C. */
+  signal?: AbortSignal;
+  /** The scheduled compliance check while live (defaults: every 24 h, first after 60 s). */
+  compliance?: { intervalMs?: number; firstDelayMs?: number; since?: string; timers?: ComplianceScheduleTimers; sleep?: (ms: number) => Promise<void> };
+  /** Notice batching passed to the collector. */
+  noticeBatch?: { maxBatch?: number; maxDelayMs?: number };
+}
+
+/**
+ * The local lake as the one deletion target: flushes the delivery stream first (a noticed post
+ * may still be buffered there), and runs one deletion at a time (stream notices and the
+ * scheduled check share the warehouse and the raw files).
+ */
+function lakeDeletionTarget(pipeline: Awaited<ReturnType<typeof openLocalPipeline>>): DeletionTarget {
+  const lake = localDeletionTarget({ lakeDir: pipeline.lakeDir, warehouse: pipeline.warehouse, name: "local lake" });
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(async () => {
+      await pipeline.stream.flush();
+      return fn();
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    name: lake.name,
+    deletePosts: (ids) => serial(() => lake.deletePosts(ids)),
+    deleteAuthorPosts: (authorIds) => serial(() => lake.deleteAuthorPosts(authorIds)),
+  };
+}
+
+export async function main(argv = process.argv.slice(2), env = process.env, options: MainOptions = {}): Promise<number> {
   const { local, collector } = splitArgs(argv);
   const { values } = parseArgs({ args: local, options: LOCAL_FLAGS, allowPositionals: false });
   if (values.help) {
@@ -77,6 +116,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const lakeDir = path.resolve(values.lake ?? env.LAKE_DIR ?? "lake");
   const port = portOf(values.port ?? env.DASHBOARD_PORT, values.port !== undefined ? "--port" : "DASHBOARD_PORT");
   const interactive = process.stdout.isTTY && env.CI !== "true" && !values.exit;
+  const dataDir = path.join(lakeDir, ".collector");
+  // Which source runs decides whether the compliance check is scheduled (live only).
+  const source = parseCollectorConfig(collector, env, { dataDir }).source;
 
   const pipeline = await openLocalPipeline({ lakeDir });
   const dashboard = values["no-dashboard"] ? null : await startDashboard({ warehouse: pipeline.warehouse, lakeDir, port });
@@ -88,22 +130,43 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const stop = () => abort.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (options.signal?.aborted) abort.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
   const progress = progressReporter(pipeline, process.stderr);
+  const deletionTarget = lakeDeletionTarget(pipeline);
+  let schedule: ComplianceSchedule | null = null;
   try {
+    if (source === "stream" || source === "search") {
+      const { since = "7d", sleep, ...timing } = options.compliance ?? {};
+      schedule = scheduleComplianceCheck({
+        check: async (signal) => {
+          const summary = await complianceCommand({
+            lakeDir, since, env, warehouse: pipeline.warehouse, targets: [deletionTarget], sleep: sleep ?? abortableSleep(signal), out: { write: () => true },
+          });
+          return formatComplianceSummary(summary).trim().replace(/\n/g, "; ");
+        },
+        log: say,
+        ...timing,
+      });
+    }
     const run = await runCollector({
       sink: pipeline.stream,
-      dataDir: path.join(lakeDir, ".collector"),
+      dataDir,
       argv: collector,
       env,
       signal: abort.signal,
       onProgress: progress.update,
+      deletionTargets: [deletionTarget],
+      tombstones: () => readDeletionTombstones(lakeDir),
+      ...(options.noticeBatch ? { noticeBatch: options.noticeBatch } : {}),
       log: (e) => {
-        if (e.level === "error" || e.level === "warn" || e.event === "source") say(JSON.stringify(e));
+        if (e.level === "error" || e.level === "warn" || e.event === "source" || e.event === "deletion-notices-applied") say(JSON.stringify(e));
       },
     });
+    await schedule?.stop();
     await pipeline.stream.flush();
     progress.done();
-    say(`collected ${run.read.toLocaleString("en-US")} posts from ${run.source}: ${run.accepted.toLocaleString("en-US")} new, ${run.duplicates.toLocaleString("en-US")} duplicates, ${run.delivered.toLocaleString("en-US")} delivered; table holds ${(await pipeline.warehouse.count()).toLocaleString("en-US")} rows; ${pipeline.stream.stats.processingFailed} failed scoring (see ${path.join(lakeDir, "errors")})`);
+    say(`collected ${run.read.toLocaleString("en-US")} posts from ${run.source}: ${run.accepted.toLocaleString("en-US")} new, ${run.duplicates.toLocaleString("en-US")} duplicates, ${run.tombstoned ? `${run.tombstoned.toLocaleString("en-US")} deleted earlier (not stored), ` : ""}${run.deletionNotices ? `${run.deletionNotices.toLocaleString("en-US")} deletion notices received, ` : ""}${run.delivered.toLocaleString("en-US")} delivered; table holds ${(await pipeline.warehouse.count()).toLocaleString("en-US")} rows; ${pipeline.stream.stats.processingFailed} failed scoring (see ${path.join(lakeDir, "errors")})`);
     process.stdout.write(renderReport(await collectAnswers(pipeline.warehouse)));
     if (dashboard && interactive && !abort.signal.aborted) {
       say(`\ndashboard still serving at ${dashboard.url} — Ctrl-C to stop`);
@@ -111,6 +174,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     }
     return 0;
   } finally {
+    await schedule?.stop();
+    options.signal?.removeEventListener("abort", stop);
     progress.done();
     await dashboard?.close();
     await pipeline.close();

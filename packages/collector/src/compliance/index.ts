@@ -10,3 +10,4 @@ export * from "./deletion-log.ts";
 export * from "./run-compliance-check.ts";
 export * from "./apply-deletion-notices.ts";
 export * from "./deletion-tombstones.ts";
+export * from "./deletion-notice-applier.ts";

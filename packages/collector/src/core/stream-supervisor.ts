@@ -5,6 +5,7 @@
  * it does is reported as an event; the transport, clock and sleep are injected.
  */
 import { DecodeError, parseJsonSafe, XStreamLineSchema, type XStreamLine } from "@defi-sentiment/shared";
+import type { DeletionNotice } from "../compliance/deletion-notice.ts";
 import { nextReconnectDelay, parseRateLimitReset, type StreamFailure } from "./reconnect-schedule.ts";
 
 /** One HTTP response of `GET /2/tweets/search/stream`. */
@@ -23,6 +24,8 @@ export type StreamEvent =
   | { type: "keep-alive"; at: number }
   | { type: "bad-line"; reason: "truncated" | "invalid-json" | "invalid-shape"; where: string; detail: string; at: number }
   | { type: "stream-error"; detail: string; at: number }
+  /** A compliance message (deletion notice, or a recognised event we ignore: `notice` null). */
+  | { type: "compliance"; notice: DeletionNotice | null; where: string; at: number }
   | { type: "disconnected"; failure: StreamFailure; delayMs: number; at: number };
 
 export class StreamStoppedError extends Error {
@@ -40,6 +43,11 @@ export interface StreamSupervisorOptions {
   /** X allows 50 connects per 15 minutes; the supervisor never exceeds it. */
   maxConnectsPerWindow?: number;
   connectWindowMs?: number;
+  /**
+   * Recognises compliance messages among lines that are not posts: a deletion notice, `"ignored"`
+   * for an event we deliberately ignore, or null (then the line is a bad line as before).
+   */
+  complianceOf?: (value: unknown) => DeletionNotice | "ignored" | null;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -180,6 +188,11 @@ export async function* superviseStream(options: StreamSupervisorOptions): AsyncG
             const parsed = XStreamLineSchema.safeParse(value);
             if (parsed.success) {
               yield { type: "line", line: parsed.data, at };
+              continue;
+            }
+            const compliance = options.complianceOf?.(value) ?? null;
+            if (compliance) {
+              yield { type: "compliance", notice: compliance === "ignored" ? null : compliance, where, at };
               continue;
             }
             disconnect = isOperationalDisconnect(value);

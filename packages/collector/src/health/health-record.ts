@@ -23,4 +23,8 @@ export interface HealthRecord {
   posts_read_month: number;
   spend_usd_month: number;
   budget_remaining: number;
+  /** Posts dropped before delivery because the deletion record says they were deleted. */
+  tombstoned: number;
+  /** Deletion notices that arrived on the stream. */
+  deletion_notices: number;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HealthRecord } from "./health-record.ts";
 import { startHealthReporter } from "./health-reporter.ts";
 
-const figures = { source: "stream", received: 5, delivered: 4, duplicates: 1, resent: 0, spooled: 1, dead_lettered: 0, in_flight: 0, sink_errors: 0, last_delivered_at: null, reconnects: 2, last_keep_alive_at: null, bad_lines: 0, gaps_filled: 1, gap_posts: 3, posts_read_today: 5, posts_read_month: 5, spend_usd_month: 0.03, budget_remaining: 95 };
+const figures = { source: "stream", received: 5, delivered: 4, duplicates: 1, resent: 0, spooled: 1, dead_lettered: 0, in_flight: 0, sink_errors: 0, last_delivered_at: null, reconnects: 2, last_keep_alive_at: null, bad_lines: 0, gaps_filled: 1, gap_posts: 3, posts_read_today: 5, posts_read_month: 5, spend_usd_month: 0.03, budget_remaining: 95, tombstoned: 0, deletion_notices: 0 };
 
 describe("health reporter", () => {
   it("emits a record periodically as a log line and to every writer, and once more on stop", async () => {

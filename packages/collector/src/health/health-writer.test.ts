@@ -9,7 +9,7 @@ import { localHealthWriter, s3HealthWriter } from "./health-writer.ts";
 
 const record = (at: string): HealthRecord => ({
   type: "collector-health", at, host: "h", uptime_s: 1, source: "stream", received: 1, delivered: 1, duplicates: 0, resent: 0, spooled: 0, dead_lettered: 0, in_flight: 0, sink_errors: 0,
-  last_delivered_at: null, reconnects: 0, last_keep_alive_at: null, bad_lines: 0, gaps_filled: 0, gap_posts: 0, posts_read_today: 1, posts_read_month: 1, spend_usd_month: 0.01, budget_remaining: 9,
+  last_delivered_at: null, reconnects: 0, last_keep_alive_at: null, bad_lines: 0, gaps_filled: 0, gap_posts: 0, posts_read_today: 1, posts_read_month: 1, spend_usd_month: 0.01, budget_remaining: 9, tombstoned: 0, deletion_notices: 0,
 });
 
 let dir: string;

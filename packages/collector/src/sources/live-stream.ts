@@ -4,6 +4,7 @@
  * searched (recent search, skipping ids delivery has seen) while the stream keeps being read.
  */
 import { postFromStreamLine, PostNormalisationError, type Post } from "@defi-sentiment/shared";
+import { deletionNoticeOf, isIgnoredComplianceEvent, type DeletionNotice } from "../compliance/deletion-notice.ts";
 import { BudgetExceededError } from "../core/budget.ts";
 import { gapWindow, isoSecond, type TimeWindow } from "../core/gap-fill.ts";
 import { superviseStream, type StreamSupervisorOptions } from "../core/stream-supervisor.ts";
@@ -23,6 +24,10 @@ export interface LiveStreamStats {
   gapsFilled: number;
   gapPostsDelivered: number;
   lastDisconnect: string | null;
+  /** Deletion notices handed to `onDeletionNotice` (not posts, not bad lines). */
+  deletionNotices: number;
+  /** Compliance events recognised and deliberately ignored (undrop, tweet_edit, scrub_geo, …). */
+  ignoredComplianceEvents: number;
 }
 
 export function newLiveStreamStats(): LiveStreamStats {
@@ -39,6 +44,8 @@ export function newLiveStreamStats(): LiveStreamStats {
     gapsFilled: 0,
     gapPostsDelivered: 0,
     lastDisconnect: null,
+    deletionNotices: 0,
+    ignoredComplianceEvents: 0,
   };
 }
 
@@ -58,6 +65,11 @@ export interface LiveStreamOptions {
    * downtime between runs is searched like any disconnect.
    */
   resumeFrom?: { at: string; id: string } | null;
+  /**
+   * Told of every deletion notice on the stream (X compliance events, legacy status deletes).
+   * Must return at once: the caller batches and applies them off the stream's path.
+   */
+  onDeletionNotice?: (notice: DeletionNotice, where: string) => void;
   /** Queue size (batches) at which the stream reader waits for the consumer. */
   highWater?: number;
 }
@@ -170,7 +182,8 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
   const pump = (async () => {
     let last: { at: string; id: string } | null = o.resumeFrom ?? null;
     let gapOpen = last !== null;
-    for await (const e of superviseStream({ connect: (s) => o.client.connectStream(s), signal: inner.signal, clock, sleep: o.sleep, stallMs: o.stallMs })) {
+    const complianceOf = (v: unknown) => deletionNoticeOf(v) ?? (isIgnoredComplianceEvent(v) ? ("ignored" as const) : null);
+    for await (const e of superviseStream({ connect: (s) => o.client.connectStream(s), signal: inner.signal, clock, sleep: o.sleep, stallMs: o.stallMs, complianceOf })) {
       switch (e.type) {
         case "connected":
           stats.connections++;
@@ -182,6 +195,16 @@ export async function* liveStreamSource(o: LiveStreamOptions): AsyncGenerator<Po
           break;
         case "stream-error":
           log({ level: "warn", msg: "stream error message", detail: e.detail });
+          break;
+        case "compliance":
+          stats.lastDataAt = e.at;
+          if (!e.notice) {
+            stats.ignoredComplianceEvents++;
+            break;
+          }
+          stats.deletionNotices++;
+          if (o.onDeletionNotice) o.onDeletionNotice(e.notice, e.where);
+          else log({ level: "warn", msg: "deletion notice not applied: no deletion targets", where: e.where, notice: e.notice });
           break;
         case "bad-line":
           stats.badLines++;

@@ -5,7 +5,9 @@
  * `compliance/dt=…/deletions.ndjson` (ids and counts, never content). Run it at least daily:
  * X's policy gives 24 hours from learning of a deletion.
  *
- * Needs X_BEARER_TOKEN; X_API_BASE points it at another server (tests).
+ * Needs X_BEARER_TOKEN; X_API_BASE (or the collector's X_API_BASE_URL) points it at another
+ * server (tests). `npm start` runs the same check every 24 h while it collects live
+ * (compliance-schedule.ts), over its own open warehouse.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -23,6 +25,7 @@ import {
   runComplianceCheck,
   windowSince,
   type ComplianceCheckSummary,
+  type DeletionTarget,
 } from "./lifecycle-deps.ts";
 import { LifecycleConfigError, lakeDirOf } from "./lifecycle-config-error.ts";
 
@@ -42,7 +45,8 @@ lake. Stop the pipeline (npm start) first: the warehouse has one writer.
                   the AWS lake  [env LAKE_BUCKET, ATHENA_DATABASE, ATHENA_WORKGROUP]
   -h, --help      this help
 
-Environment: X_BEARER_TOKEN (required), X_API_BASE (default https://api.x.com), AWS_REGION (--aws)
+Environment: X_BEARER_TOKEN (required), X_API_BASE or X_API_BASE_URL (default https://api.x.com),
+AWS_REGION (--aws)
 `;
 
 export interface ComplianceCommandOptions {
@@ -52,26 +56,36 @@ export interface ComplianceCommandOptions {
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   out?: { write(s: string): unknown };
+  /** An open warehouse to use (npm start's); by default the lake's file is opened and closed. */
+  warehouse?: Warehouse;
+  /** Where to delete (default: `localDeletionTarget` over the lake and the warehouse). */
+  targets?: DeletionTarget[];
 }
+
+/** The compliance API base: X_API_BASE, else the collector's X_API_BASE_URL, else X's. */
+const complianceBaseOf = (env: NodeJS.ProcessEnv) => {
+  const base = env.X_API_BASE ?? env.X_API_BASE_URL;
+  return base ? { baseUrl: base } : {};
+};
 
 export async function complianceCommand(o: ComplianceCommandOptions): Promise<ComplianceCheckSummary & { logFile: string }> {
   const bearerToken = o.env.X_BEARER_TOKEN?.trim();
   if (!bearerToken) throw new LifecycleConfigError("X_BEARER_TOKEN is not set: the compliance check needs the app's bearer token (App-only auth)");
   const sinceMs = parseDuration(o.since, "--since");
   const dbFile = path.join(o.lakeDir, LOCAL_WAREHOUSE_FILE);
-  if (!existsSync(dbFile)) throw new LifecycleConfigError(`--lake ${o.lakeDir}: no ${LOCAL_WAREHOUSE_FILE} there (is it a lake folder?)`);
+  if (!o.warehouse && !existsSync(dbFile)) throw new LifecycleConfigError(`--lake ${o.lakeDir}: no ${LOCAL_WAREHOUSE_FILE} there (is it a lake folder?)`);
   const clock = o.clock ?? (() => new Date());
   const out = o.out ?? process.stdout;
   const window = windowSince(clock(), sinceMs);
-  const wh = await Warehouse.open(dbFile);
+  const wh = o.warehouse ?? (await Warehouse.open(dbFile));
   try {
     const ids = await heldPostIds({ warehouse: wh, lakeDir: o.lakeDir, window });
     out.write(`compliance: ${ids.length.toLocaleString("en-US")} posts held from ${window.start} to ${window.end}\n`);
     const summary = await runComplianceCheck({
-      client: httpComplianceClient({ bearerToken, ...(o.env.X_API_BASE ? { baseUrl: o.env.X_API_BASE } : {}) }),
+      client: httpComplianceClient({ bearerToken, ...complianceBaseOf(o.env) }),
       idsToCheck: ids,
       window,
-      targets: [localDeletionTarget({ lakeDir: o.lakeDir, warehouse: wh, name: "local lake" })],
+      targets: o.targets ?? [localDeletionTarget({ lakeDir: o.lakeDir, warehouse: wh, name: "local lake" })],
       log: fileDeletionLog(o.lakeDir),
       clock,
       ...(o.sleep ? { sleep: o.sleep } : {}),
@@ -79,7 +93,7 @@ export async function complianceCommand(o: ComplianceCommandOptions): Promise<Co
     });
     return { ...summary, logFile: path.join(o.lakeDir, deletionLogPath(clock())) };
   } finally {
-    wh.close();
+    if (!o.warehouse) wh.close();
   }
 }
 
@@ -112,7 +126,7 @@ export async function complianceAwsCommand(o: {
   const ids = await lake.heldPostIds(window);
   out.write(`compliance (aws): ${ids.length.toLocaleString("en-US")} posts held from ${window.start} to ${window.end}\n`);
   const summary = await runComplianceCheck({
-    client: httpComplianceClient({ bearerToken, ...(o.env.X_API_BASE ? { baseUrl: o.env.X_API_BASE } : {}) }),
+    client: httpComplianceClient({ bearerToken, ...complianceBaseOf(o.env) }),
     idsToCheck: ids,
     window,
     targets: lake.targets,
