@@ -9,10 +9,12 @@
  * collector sees as accepted survives a crash; leftover journals are processed on `open`.
  * Processing is idempotent (the table upserts by id), so replaying a journal changes nothing.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdir, open, rename } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import {
   FIREHOSE_LIMITS,
   dtOf,
@@ -99,6 +101,8 @@ export class LocalDeliveryStream implements RecordSink {
   private bufferedBytes = 0;
   private journalFd: number | null = null;
   private journalPath = "";
+  /** fsyncs of the open journal still running; it is closed only after them. */
+  private journalSyncs: Promise<unknown> = Promise.resolve();
   /** Flushes not yet in the lake, oldest first; the lander takes every ready one at once. */
   private inFlight: Flush[] = [];
   private landing = false;
@@ -174,13 +178,16 @@ export class LocalDeliveryStream implements RecordSink {
         accepted.push({ data: Buffer.from(r.buffer, r.byteOffset, r.byteLength), arrivedAt: now });
       }
     });
-    this.journal(accepted);
+    // Journal and buffer change together (no await between), so a flush never takes a journal
+    // without its records; the call returns only once the journal is on disk.
+    const synced = this.journal(accepted);
     this.buffer.push(...accepted);
     for (const b of accepted) this.bufferedBytes += b.data.byteLength;
     this.stats.incomingRecords += accepted.length;
     this.stats.incomingBytes += accepted.reduce((n, b) => n + b.data.byteLength, 0);
     this.stats.rejectedRecords += failed.length;
     this.stats.bufferedRecords = this.buffer.length;
+    await synced;
     // A full buffer starts a flush; the call then waits only while too many flushes are still
     // on their way to the lake (backpressure, as Firehose throttles), so buffers are scored
     // while the next ones fill.
@@ -195,7 +202,8 @@ export class LocalDeliveryStream implements RecordSink {
   flush(): Promise<void> {
     const records = this.buffer;
     const journal = this.journalPath;
-    if (this.journalFd !== null) closeSync(this.journalFd);
+    const fd = this.journalFd;
+    if (fd !== null) void this.journalSyncs.catch(() => {}).finally(() => closeSync(fd));
     this.journalFd = null;
     this.journalPath = "";
     this.buffer = [];
@@ -256,15 +264,18 @@ export class LocalDeliveryStream implements RecordSink {
     await this.flush();
   }
 
-  private journal(records: Buffered[]): void {
-    if (records.length === 0) return;
+  /** Appends records to the open journal now; the promise resolves once they are on disk. */
+  private journal(records: Buffered[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     if (this.journalFd === null) {
       this.journalPath = path.join(this.journalDir, `${Date.now().toString().padStart(15, "0")}-${randomUUID()}.journal`);
       this.journalFd = openSync(this.journalPath, "a");
     }
     const lines = records.map((r) => `${r.arrivedAt} ${r.data.toString("base64")}\n`).join("");
     writeSync(this.journalFd, lines);
-    fsyncSync(this.journalFd);
+    const synced = fsyncAsync(this.journalFd);
+    this.journalSyncs = Promise.allSettled([this.journalSyncs, synced]);
+    return synced;
   }
 
   /** Processes records completely (used for journals left by a crash). */
@@ -274,11 +285,11 @@ export class LocalDeliveryStream implements RecordSink {
 
   private async transformStage(records: Buffered[]): Promise<Staged> {
     const started = this.o.clock();
-    this.writeRaw(records, started);
+    const raw = this.writeRaw(records, started);
     const okRows: string[] = [];
     const failures: ErrorRecord[] = [];
     // All invocations are sent at once: the transformation's queue never runs dry between them.
-    await Promise.all([...chunkBySize(records, this.o.transformBatchBytes)].map((chunk) => this.transformChunk(chunk, okRows, failures)));
+    await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map((chunk) => this.transformChunk(chunk, okRows, failures))]);
     return { records: records.length, okRows, failures, started };
   }
 
@@ -287,7 +298,7 @@ export class LocalDeliveryStream implements RecordSink {
     if (rows > 0) await this.o.warehouse.upsertNdjson(group.map((g) => g.okRows.join("")).join(""));
     for (const { records, okRows, failures, started } of group) {
       if (records === 0) continue;
-      if (failures.length > 0) this.writeErrors(failures, started);
+      if (failures.length > 0) await this.writeErrors(failures, started);
       this.stats.deliveredRows += okRows.length;
       this.stats.processingFailed += failures.length;
       this.stats.flushes++;
@@ -336,7 +347,7 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   /** Source-record backup, partitioned by each post's own date (arrival time when unreadable). */
-  private writeRaw(records: Buffered[], at: Date): void {
+  private async writeRaw(records: Buffered[], at: Date): Promise<void> {
     const groups = new Map<string, Buffer[]>();
     for (const r of records) {
       const prefix = rawPrefix(createdAtOf(r.data) ?? new Date(r.arrivedAt));
@@ -344,26 +355,33 @@ export class LocalDeliveryStream implements RecordSink {
       list.push(r.data.at(-1) === 10 ? r.data : Buffer.concat([r.data, Buffer.from("\n")]));
       groups.set(prefix, list);
     }
-    for (const [prefix, list] of groups) this.writeObject(prefix, Buffer.concat(list), at);
+    await Promise.all([...groups].map(([prefix, list]) => this.writeObject(prefix, Buffer.concat(list), at)));
   }
 
-  private writeErrors(failures: ErrorRecord[], at: Date): void {
-    this.writeObject(errorPrefix("processing-failed", at), Buffer.from(failures.map((f) => JSON.stringify(f) + "\n").join("")), at);
+  private async writeErrors(failures: ErrorRecord[], at: Date): Promise<void> {
+    await this.writeObject(errorPrefix("processing-failed", at), Buffer.from(failures.map((f) => JSON.stringify(f) + "\n").join("")), at);
   }
 
-  /** Writes an object atomically (temp file + rename), as S3 makes objects appear whole. */
-  private writeObject(prefix: string, body: Buffer, at: Date): void {
+  /** Writes an object atomically (temp file + fsync + rename), as S3 makes objects appear whole. */
+  private async writeObject(prefix: string, body: Buffer, at: Date): Promise<void> {
     const dir = path.join(this.o.lakeDir, prefix);
-    mkdirSync(dir, { recursive: true });
+    await mkdir(dir, { recursive: true });
     const file = path.join(dir, objectName(this.o.name, at, randomUUID()));
     const tmp = `${file}.tmp`;
-    const fd = openSync(tmp, "w");
-    writeSync(fd, gzipSync(body, { level: 1 }));
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, file);
+    const handle = await open(tmp, "w");
+    try {
+      await handle.writeFile(await gzipAsync(body, { level: 1 }));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
   }
 }
+
+// fsync and gzip run on libuv's pool: the event loop keeps accepting, scoring and landing meanwhile
+const fsyncAsync = promisify(fsync);
+const gzipAsync = promisify(gzip);
 
 const CREATED_AT = /^"created_at"\s*:\s*"([^"]{10,40})"/;
 

@@ -43,7 +43,6 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const AUTHORS = ["11", "12", "13", "14", "15", "16"];
 const PLACES: [string | null, string | null][] = [["London", "GB"], ["NYC", "US"], ["Metaverse", null], [null, null], ["Web3", null], ["Lagos", "NG"]];
 const LABELS = ["positive", "neutral", "negative"] as const;
-let tick = 0;
 
 function randomRow(id: string, collectedMinute: number): ScoredPost {
   const author = AUTHORS[Number(BigInt(id) % BigInt(AUTHORS.length))]!; // a post's author never changes
@@ -63,8 +62,8 @@ function randomRow(id: string, collectedMinute: number): ScoredPost {
     engagement: like,
     sentiment_label: pick(LABELS),
     sentiment_score: Math.round((rand() * 2 - 1) * 1e6) / 1e6,
-    // distinct instants: with ties max_by may pick either row, in the table as in the rollup
-    collected_at: `2026-11-20T00:${String(collectedMinute).padStart(2, "0")}:00.${String(++tick).padStart(3, "0")}Z`,
+    // a batch is collected in one instant, so an author's rows tie on collected_at (the post id breaks it)
+    collected_at: `2026-11-20T00:${String(collectedMinute).padStart(2, "0")}:00.${rand() < 0.5 ? "000" : "500"}Z`,
   });
 }
 

@@ -9,12 +9,12 @@
  * later `collected_at`, so it also takes over the author's latest username and followers).
  * Deletes are rare (compliance), so the groups they touch are rebuilt from the table.
  */
-import { SCORED_TABLE_NAME, SENTIMENT_LABELS, type QuestionKey } from "@defi-sentiment/shared";
+import { LATEST_ROW_KEY, SCORED_TABLE_NAME, SENTIMENT_LABELS, type QuestionKey } from "@defi-sentiment/shared";
 
 const T = SCORED_TABLE_NAME;
 
 /** Bump when a rollup's definition changes: warehouses then rebuild them from the table on open. */
-export const ROLLUP_VERSION = 1;
+export const ROLLUP_VERSION = 2;
 
 /** Nullable country as a key (primary key columns are NOT NULL); never a real ISO code. */
 const NO_COUNTRY = "";
@@ -29,9 +29,9 @@ export const ROLLUP_DDL = [
   neutral BIGINT NOT NULL,
   negative BIGINT NOT NULL,
   username VARCHAR,
-  username_at TIMESTAMP,
+  username_at VARCHAR,
   followers BIGINT,
-  followers_at TIMESTAMP
+  followers_at VARCHAR
 )`,
   `CREATE TABLE IF NOT EXISTS rollup_hours (
   hour TIMESTAMP NOT NULL,
@@ -54,9 +54,9 @@ const ROLLUP_TABLES = ["rollup_authors", "rollup_hours", "rollup_locations"] as 
 
 const label = (l: string) => `sum(w) FILTER (WHERE sentiment_label = '${l}')`;
 
-/** The latest non-null value of `column` by `collected_at`, and when (as max_by reads it: nulls skipped). */
+/** The latest non-null value of `column` (by the shared LATEST_ROW_KEY, nulls skipped as max_by does), and its key. */
 const latest = (column: string, as: string, filter = "TRUE") =>
-  `max_by(${column}, collected_at) FILTER (WHERE ${filter}) AS ${as}, max(collected_at) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
+  `max_by(${column}, ${LATEST_ROW_KEY}) FILTER (WHERE ${filter}) AS ${as}, max(${LATEST_ROW_KEY}) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
 
 const takeLater = (field: string) =>
   `${field} = CASE WHEN excluded.${field}_at >= rollup_authors.${field}_at OR rollup_authors.${field}_at IS NULL THEN excluded.${field} ELSE rollup_authors.${field} END,

@@ -21,9 +21,17 @@ const perLabel = `count(*) FILTER (WHERE sentiment_label = 'positive') AS positi
     count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral,
     count(*) FILTER (WHERE sentiment_label = 'negative') AS negative`;
 
+/**
+ * Which of an author's rows is the latest: the latest `collected_at`, ties (posts collected in
+ * the same instant) broken by post id, so the answer never depends on scan order. One sortable
+ * string: both dialects cast a timestamp to 'YYYY-MM-DD hh:mm:ss[.fraction]', and the space sorts
+ * before any digit or '.', so a shorter fraction compares as the earlier time.
+ */
+export const LATEST_ROW_KEY = "CAST(collected_at AS VARCHAR) || ' ' || id";
+
 const authors = (src: string) => `SELECT author_id,
-    max_by(author_username, collected_at) AS username,
-    max_by(author_followers_count, collected_at) AS followers,
+    max_by(author_username, ${LATEST_ROW_KEY}) AS username,
+    max_by(author_followers_count, ${LATEST_ROW_KEY}) AS followers,
     count(*) AS posts,
     sum(engagement) AS engagement,
     round(avg(sentiment_score), 4) AS avg_score,
