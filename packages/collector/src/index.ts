@@ -16,3 +16,4 @@ export { nextReconnectDelay } from "./core/reconnect-schedule.ts";
 export { main, HELP } from "./main.ts";
 export * from "./delivery/index.ts";
 export * from "./compliance/index.ts";
+export { replayRawFromS3, type ReplayRawFromS3Options, type ReplayRawResult } from "./rescore/replay-raw-from-s3.ts";

@@ -3,10 +3,9 @@
  * raw objects (posts that failed scoring are still held). These are what a compliance job checks.
  */
 import path from "node:path";
-import { LAKE_PREFIXES, SCORED_TABLE_NAME, dtOf } from "@defi-sentiment/shared";
+import { LAKE_PREFIXES, SCORED_TABLE_NAME, dtOf, keysOfRawLine } from "@defi-sentiment/shared";
 import type { Warehouse } from "../warehouse.ts";
 import { listLakeObjects, readObjectLines } from "./lake-files.ts";
-import { keysOfRawLine } from "./post-line.ts";
 
 export interface HeldWindow {
   start: string;

@@ -11,10 +11,9 @@
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { listValue } from "@duckdb/node-api";
-import { LAKE_PREFIXES, SCORED_TABLE_NAME } from "@defi-sentiment/shared";
+import { LAKE_PREFIXES, SCORED_TABLE_NAME, keysOfErrorLine, keysOfRawLine, type PostKeys } from "@defi-sentiment/shared";
 import type { Warehouse } from "../warehouse.ts";
 import { listLakeObjects, readObjectLines, rewriteObject } from "./lake-files.ts";
-import { keysOfErrorLine, keysOfRawLine, type PostKeys } from "./post-line.ts";
 
 export interface LocalDeletionCounts {
   removedRows: number;

@@ -1,9 +1,10 @@
 /**
  * Which post a lake line is about: raw lines are Posts; error lines carry the original record
  * in base64 `raw_data`. Unreadable lines fall back to the first `"id":"…"` they contain, so a
- * truncated copy of a deleted post is still found.
+ * truncated copy of a deleted post is still found. Shared because both deletion targets (the
+ * local lake's and the S3 one) must find the same lines.
  */
-import { parseJsonSafe } from "@defi-sentiment/shared";
+import { parseJsonSafe } from "./codecs.ts";
 
 export interface PostKeys {
   id: string | null;

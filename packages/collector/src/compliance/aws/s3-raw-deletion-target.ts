@@ -9,8 +9,7 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { LAKE_PREFIXES, dtOf } from "@defi-sentiment/shared";
-import { keysOfErrorLine, keysOfRawLine, type PostKeys } from "../post-line.ts";
+import { LAKE_PREFIXES, dtOf, keysOfErrorLine, keysOfRawLine, type PostKeys } from "@defi-sentiment/shared";
 
 /** X ids are snowflakes: milliseconds since 2010-11-04 in the high bits. */
 export function createdAtOfXId(id: string): Date | null {
