@@ -115,10 +115,14 @@ ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.p
 }
 
 /**
- * Statements that add the rows of `added` and take away the rows of `removed` (both relations
- * with the table's columns), then drop emptied groups.
+ * Statements that add the rows of `added` and take away the rows of `removed` (relations with
+ * the table's columns; `removed` null when nothing is replaced), then drop emptied groups.
  */
-export function applyDeltaSql(added: string, removed: string): string[] {
+export function applyDeltaSql(added: string, removed: string | null): string[] {
+  if (removed === null) {
+    const src = `(SELECT 1 AS w, * FROM ${added})`;
+    return [mergeAuthors(src), mergeHours(src), mergeLocations(src)];
+  }
   const src = `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
   return [
     mergeAuthors(src),
@@ -146,7 +150,7 @@ export function rebuildTouchedSql(touched: string): string[] {
 
 /** Statements that rebuild every rollup from the table (an existing warehouse, or a repair). */
 export function rebuildAllSql(): string[] {
-  return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...applyDeltaSql(T, `(SELECT * FROM ${T} LIMIT 0)`)];
+  return [...ROLLUP_TABLES.map((t) => `DELETE FROM ${t}`), ...applyDeltaSql(T, null)];
 }
 
 const perLabel = SENTIMENT_LABELS.map((l) => `coalesce(sum(posts) FILTER (WHERE sentiment_label = '${l}'), 0) AS ${l}`).join(",\n  ");

@@ -155,23 +155,30 @@ export class Warehouse {
   async upsertNdjsonFiles(files: string[]): Promise<void> {
     if (files.length === 0) return;
     const key = q(SCORED_POST_KEY);
+    const version = q(SCORED_POST_VERSION_COLUMN);
     await this.write(async (w) => {
       await w.run(`CREATE OR REPLACE TEMP TABLE _staged AS ${stagedRowsSql(files)}`);
       const staged = Number((await w.runAndReadAll("SELECT count(*) FROM _staged")).getRows()[0]![0]);
       // New ids go straight in; only ids already held need their old rows (usually none).
       const inserted = await w.runAndReadAll(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _staged ON CONFLICT DO NOTHING RETURNING ${key}`);
-      await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} LIMIT 0`);
-      if (inserted.currentRowCount < staged) {
-        await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
-        const held = (await w.runAndReadAll(`SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`)).getRows().map((r) => String(r[0]));
-        for (let i = 0; i < held.length; i += ID_LOOKUP_CHUNK) {
-          await w.run(`INSERT INTO _old SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idList(held.slice(i, i + ID_LOOKUP_CHUNK))})`);
-        }
+      if (inserted.currentRowCount === staged) {
+        if (this.rollups) for (const sql of applyDeltaSql("_staged", null)) await w.run(sql);
+        return;
       }
-      await w.run(replaceSql(`(SELECT s.* FROM _staged s SEMI JOIN _old o ON s.${key} = o.${key})`));
+      await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
+      await w.run(`CREATE OR REPLACE TEMP TABLE _held AS SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`);
+      const held = (await w.runAndReadAll(`SELECT ${key} FROM _held`)).getRows().map((r) => String(r[0]));
+      if (held.length <= ID_LOOKUP_CHUNK) {
+        // a few ids: literal lists are looked up in the primary-key index
+        await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idList(held)})`);
+      } else {
+        // many (a rescore, a replay): one scan of the ids beats thousands of index probes
+        await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT t.* FROM ${SCORED_TABLE_NAME} t SEMI JOIN _held h ON t.${key} = h.${key}`);
+      }
+      await w.run(replaceSql(`(SELECT s.* FROM _staged s SEMI JOIN _held h ON s.${key} = h.${key})`));
       if (this.rollups) {
-        await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${q(SCORED_POST_VERSION_COLUMN)} >= o.${q(SCORED_POST_VERSION_COLUMN)}`);
-        const added = `(SELECT * FROM _staged WHERE ${key} NOT IN (SELECT ${key} FROM _old) UNION ALL SELECT * FROM _won)`;
+        await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${version} >= o.${version}`);
+        const added = `(SELECT * FROM _staged WHERE ${key} NOT IN (SELECT ${key} FROM _held) UNION ALL SELECT * FROM _won)`;
         const removed = `(SELECT * FROM _old WHERE ${key} IN (SELECT ${key} FROM _won))`;
         for (const sql of applyDeltaSql(added, removed)) await w.run(sql);
         const stale = "(SELECT author_id FROM _won WHERE author_username IS NULL OR author_followers_count IS NULL)";
