@@ -36,6 +36,14 @@ export interface CollectorConfig {
   sink: SinkKind;
   firehose: { streamName: string | null; region: string | null; endpoint: string | null };
   lakeBucket: string | null;
+  /** S3 endpoint override (S3_ENDPOINT) for health records and the AWS lake; path-style. */
+  s3Endpoint: string | null;
+  /**
+   * The AWS lake that stream deletion notices delete from and tombstones are read from: set when
+   * ATHENA_DATABASE or ATHENA_WORKGROUP is (LAKE_BUCKET, both of them and AWS_REGION are then
+   * required). Null: notices are only logged.
+   */
+  awsLake: { bucket: string; database: string; workGroup: string; region: string; athenaEndpoint: string | null } | null;
   x: { bearerToken: string | null; bearerTokenParameter: string | null; baseUrl: string; stallMs: number; searchQueryMaxLength: number };
   rules: StreamRule[];
   budget: BudgetLimits;
@@ -70,6 +78,31 @@ function numOrNull(value: string | undefined, where: string): number | null {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new CollectorConfigError(`${where} must be a number >= 0, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** S3 bucket names; Glue database names as Athena accepts them; Athena workgroup names. */
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const GLUE_DATABASE = /^[A-Za-z0-9_]{1,255}$/;
+const WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
+
+function urlOrNull(value: string | undefined, name: string): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (!/^https?:\/\/[^\s]+$/.test(v)) throw new CollectorConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The AWS lake deletion notices apply to, when ATHENA_DATABASE or ATHENA_WORKGROUP asks for it. */
+function awsLakeOf(env: NodeJS.ProcessEnv, bucket: string | null, region: string | null): CollectorConfig["awsLake"] {
+  const database = env.ATHENA_DATABASE?.trim() || null;
+  const workGroup = env.ATHENA_WORKGROUP?.trim() || null;
+  if (!database && !workGroup) return null;
+  const given = [database && "ATHENA_DATABASE", workGroup && "ATHENA_WORKGROUP"].filter(Boolean).join(" and ");
+  const missing = ([["LAKE_BUCKET", bucket], ["ATHENA_DATABASE", database], ["ATHENA_WORKGROUP", workGroup], ["AWS_REGION", region]] as const).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) throw new CollectorConfigError(`${given} set: deleting noticed posts from the AWS lake also needs ${missing.join(", ")} (or unset ${given} to only log notices)`);
+  if (!GLUE_DATABASE.test(database!)) throw new CollectorConfigError(`ATHENA_DATABASE must be a Glue database name (letters, digits, underscores), got ${JSON.stringify(database)}`);
+  if (!WORKGROUP.test(workGroup!)) throw new CollectorConfigError(`ATHENA_WORKGROUP must be an Athena workgroup name (letters, digits, . _ -, at most 128), got ${JSON.stringify(workGroup)}`);
+  return { bucket: bucket!, database: database!, workGroup: workGroup!, region: region!, athenaEndpoint: urlOrNull(env.ATHENA_ENDPOINT, "ATHENA_ENDPOINT") };
 }
 
 /** Says which of a flag or its variable a value came from, for error messages. */
@@ -153,6 +186,12 @@ export function parseCollectorConfig(argv: string[] = [], env: NodeJS.ProcessEnv
 
   const health = pick(values["health-interval"], "--health-interval", env.HEALTH_INTERVAL_MS, "HEALTH_INTERVAL_MS");
   const stall = pick(values["stall-timeout"], "--stall-timeout", env.X_STALL_TIMEOUT_MS, "X_STALL_TIMEOUT_MS");
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || null;
+  const lakeBucket = env.LAKE_BUCKET?.trim() || null;
+  if (lakeBucket && !S3_BUCKET.test(lakeBucket)) throw new CollectorConfigError(`LAKE_BUCKET must be an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens), got ${JSON.stringify(lakeBucket)}`);
+  const s3Endpoint = urlOrNull(env.S3_ENDPOINT, "S3_ENDPOINT");
+  const awsLake = awsLakeOf(env, lakeBucket, region);
+
   const baseUrl = env.X_API_BASE_URL?.trim() || "https://api.x.com";
   if (!/^https?:\/\//.test(baseUrl)) throw new CollectorConfigError(`X_API_BASE_URL must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
 
@@ -168,8 +207,10 @@ export function parseCollectorConfig(argv: string[] = [], env: NodeJS.ProcessEnv
     dataDir,
     lakeDir,
     sink,
-    firehose: { streamName, region: env.AWS_REGION || env.AWS_DEFAULT_REGION || null, endpoint: env.FIREHOSE_ENDPOINT?.trim() || null },
-    lakeBucket: env.LAKE_BUCKET?.trim() || null,
+    firehose: { streamName, region, endpoint: env.FIREHOSE_ENDPOINT?.trim() || null },
+    lakeBucket,
+    s3Endpoint,
+    awsLake,
     x: {
       bearerToken,
       bearerTokenParameter,

@@ -4,6 +4,7 @@
  */
 import { createFirehoseSink } from "./delivery/index.ts";
 import type { RecordSink } from "@defi-sentiment/shared";
+import { awsLakeLifecycle } from "./compliance/aws/aws-lake-lifecycle.ts";
 import { CollectorConfigError, parseCollectorConfig, redactConfig, type CollectorConfig } from "./config.ts";
 import { searchQueriesFor } from "./core/rules-plan.ts";
 import { runCollector } from "./run-collector.ts";
@@ -45,6 +46,10 @@ Environment:
   X_USD_PER_POST            price per post read                          [default 0.005]
   FIREHOSE_STREAM_NAME, AWS_REGION, FIREHOSE_ENDPOINT   delivery stream (AWS)
   LAKE_BUCKET               health records to s3://$LAKE_BUCKET/health/… instead of the local lake
+  ATHENA_DATABASE, ATHENA_WORKGROUP   with LAKE_BUCKET: deletion notices on the stream delete the post
+                            from the Iceberg table (Athena) and raw/, errors/ objects, recorded under
+                            s3://$LAKE_BUCKET/compliance/, whose tombstones are refused (else: only logged)
+  S3_ENDPOINT, ATHENA_ENDPOINT   endpoint overrides (need AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
   X_API_BASE_URL            X API base                                   [default https://api.x.com]
 
 Exit codes: 0 done or stopped by SIGTERM/SIGINT, 1 failure, 2 bad configuration, 3 read budget exhausted.
@@ -59,17 +64,36 @@ export function stdoutSink(write: (s: string) => void = (s) => process.stdout.wr
   };
 }
 
+/**
+ * With an endpoint override (a VPC endpoint, a local server) credentials must be explicit, so the
+ * SDK never walks the default chain to instance metadata.
+ */
+function endpointCredentials(env: NodeJS.ProcessEnv, variable: string): { accessKeyId: string; secretAccessKey: string } {
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new CollectorConfigError(`${variable} is set: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set too`);
+  return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+}
+
 function sinkFor(config: CollectorConfig, env: NodeJS.ProcessEnv): RecordSink {
   if (config.sink !== "firehose") return stdoutSink();
   const { streamName, region, endpoint } = config.firehose;
-  // With an endpoint override (a VPC endpoint, a local server) credentials must be explicit, so the
-  // SDK never walks the default chain to instance metadata.
-  let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  if (endpoint) {
-    if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new CollectorConfigError("FIREHOSE_ENDPOINT is set: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set too");
-    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
-  }
+  const credentials = endpoint ? endpointCredentials(env, "FIREHOSE_ENDPOINT") : undefined;
   return createFirehoseSink({ deliveryStreamName: streamName!, region: region ?? undefined, endpoint: endpoint ?? undefined, credentials });
+}
+
+/** The AWS lake's deletion targets, record and tombstones, when configured (config.awsLake). */
+function awsLakeFor(config: CollectorConfig, env: NodeJS.ProcessEnv): ReturnType<typeof awsLakeLifecycle> | null {
+  const lake = config.awsLake;
+  if (!lake) return null;
+  const overridden = lake.athenaEndpoint ? "ATHENA_ENDPOINT" : config.s3Endpoint ? "S3_ENDPOINT" : null;
+  return awsLakeLifecycle({
+    region: lake.region,
+    bucket: lake.bucket,
+    database: lake.database,
+    workGroup: lake.workGroup,
+    ...(config.s3Endpoint ? { s3Endpoint: config.s3Endpoint } : {}),
+    ...(lake.athenaEndpoint ? { athenaEndpoint: lake.athenaEndpoint } : {}),
+    ...(overridden ? { credentials: endpointCredentials(env, overridden) } : {}),
+  });
 }
 
 const say = (e: Record<string, unknown>) => process.stderr.write(JSON.stringify({ at: new Date().toISOString(), ...e }) + "\n");
@@ -113,12 +137,19 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   process.once("SIGTERM", stop);
   let budgetExhausted = false;
   let sink: RecordSink;
+  let lake: ReturnType<typeof awsLakeFor>;
   try {
     sink = sinkFor(config, env);
+    lake = awsLakeFor(config, env);
   } catch (err) {
     if (!(err instanceof CollectorConfigError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);
     return 2;
+  }
+  if (lake) {
+    say({ level: "info", event: "deletion-targets", targets: lake.targets.map((t) => t.name), record: lake.recordPrefix });
+  } else if (config.source === "stream" || config.source === "search") {
+    say({ level: "warn", event: "deletion-targets", msg: "deletion notices are only logged, not applied: set LAKE_BUCKET, ATHENA_DATABASE and ATHENA_WORKGROUP to delete noticed posts from the AWS lake and refuse posts its deletion record lists" });
   }
   try {
     const run = await runCollector({
@@ -127,6 +158,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       argv,
       env,
       signal: abort.signal,
+      ...(lake ? { deletionTargets: lake.targets, deletionLog: lake.log, tombstones: lake.tombstones } : {}),
       log: (e) => {
         if (e.event === "budget-exhausted") budgetExhausted = true;
         say(e);
@@ -135,6 +167,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     say({ level: "info", event: "done", ...run });
     return budgetExhausted ? 3 : 0;
   } finally {
+    lake?.close();
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }

@@ -58,10 +58,11 @@ export interface RunCollectorOptions {
   /** Where notices are recorded (default `fileDeletionLog(<lake dir>)`). */
   deletionLog?: DeletionLog;
   /**
-   * Ids and authors already deleted (e.g. `() => readDeletionTombstones(lakeDir)`): such posts
-   * are dropped before delivery, whatever the source. Read at start and every `tombstoneRefreshMs`.
+   * Ids and authors already deleted (e.g. `() => readDeletionTombstones(lakeDir)`, or in AWS
+   * `s3DeletionTombstones(…)`): such posts are dropped before delivery, whatever the source.
+   * Read before the source opens and every `tombstoneRefreshMs`.
    */
-  tombstones?: () => DeletionTombstones;
+  tombstones?: () => DeletionTombstones | Promise<DeletionTombstones>;
   /** Default 10 minutes. */
   tombstoneRefreshMs?: number;
   /** Notice batching (defaults: 100 notices, 1 s). */
@@ -102,7 +103,7 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
   const closers: (() => void)[] = [];
   const afterAccept: ((batch: Post[]) => void)[] = [];
   const run: CollectorRun = { source: config.source, read: 0, accepted: 0, duplicates: 0, delivered: 0, tombstoned: 0, deletionNotices: 0 };
-  const tombstones = openTombstones(options, log);
+  const tombstones = await openTombstones(options, log);
   const notices = options.deletionTargets?.length
     ? startDeletionNoticeApplier({
         targets: options.deletionTargets,
@@ -169,13 +170,16 @@ const abortedPromise = (signal: AbortSignal) =>
   new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
 
 /** The tombstones, re-read from the injected source every `tombstoneRefreshMs`, plus this run's notices. */
-function openTombstones(options: RunCollectorOptions, log: (e: Record<string, unknown>) => void): { value: DeletionTombstones; stop(): void } {
+async function openTombstones(options: RunCollectorOptions, log: (e: Record<string, unknown>) => void): Promise<{ value: DeletionTombstones; stop(): void }> {
   const value: DeletionTombstones = { ids: new Set(), authorIds: new Set(), unreadable: [] };
   if (!options.tombstones) return { value, stop() {} };
   const read = options.tombstones;
-  const merge = () => {
+  let reading = false;
+  const merge = async () => {
+    if (reading) return; // a slow read (S3) is not stacked by the next tick
+    reading = true;
     try {
-      const t = read();
+      const t = await read();
       for (const id of t.ids) value.ids.add(id);
       for (const id of t.authorIds) value.authorIds.add(id);
       if (t.unreadable.length && t.unreadable.join() !== value.unreadable.join()) {
@@ -184,11 +188,13 @@ function openTombstones(options: RunCollectorOptions, log: (e: Record<string, un
       }
     } catch (err) {
       log({ level: "warn", msg: "could not read the deletion tombstones", error: (err as Error).message });
+    } finally {
+      reading = false;
     }
   };
-  merge();
+  await merge();
   if (value.ids.size || value.authorIds.size) log({ level: "info", event: "tombstones", ids: value.ids.size, authors: value.authorIds.size });
-  const timer = setInterval(merge, options.tombstoneRefreshMs ?? 600_000);
+  const timer = setInterval(() => void merge(), options.tombstoneRefreshMs ?? 600_000);
   timer.unref();
   return { value, stop: () => clearInterval(timer) };
 }
@@ -209,7 +215,7 @@ function dropTombstoned(batch: Post[], t: DeletionTombstones, run: CollectorRun,
 async function healthWriters(config: CollectorConfig, log: (e: Record<string, unknown>) => void): Promise<HealthWriter[]> {
   if (config.lakeBucket) {
     try {
-      return [await s3HealthWriter({ bucket: config.lakeBucket, region: config.firehose.region ?? undefined })];
+      return [await s3HealthWriter({ bucket: config.lakeBucket, region: config.firehose.region ?? undefined, endpoint: config.s3Endpoint ?? undefined })];
     } catch (err) {
       log({ level: "warn", msg: "S3 health writer unavailable; health goes to logs only", error: (err as Error).message });
       return [];

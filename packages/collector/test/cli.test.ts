@@ -87,6 +87,8 @@ describe("collector CLI", () => {
     expect(posts.map((p) => p.id)).toEqual(["1800000000000000001", "1800000000000000002", "1800000000000000003"]);
     expect(cli.err()).toMatch(/"event":"stopped"/);
     expect(cli.err()).not.toContain("very-secret-token");
+    // No AWS lake configured: one warning says notices are only logged.
+    expect(cli.err().split("\n").filter((l) => l.includes('"event":"deletion-targets"'))).toEqual([expect.stringMatching(/"level":"warn".*only logged.*LAKE_BUCKET, ATHENA_DATABASE and ATHENA_WORKGROUP/)]);
   }, 30_000);
 
   it("delivers to Firehose when FIREHOSE_STREAM_NAME is set", async () => {

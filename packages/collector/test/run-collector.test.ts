@@ -44,6 +44,20 @@ describe("collector configuration", () => {
     expect(() => parseCollectorConfig([], { X_RULES: '[{"tag":"a","value":"' + "x".repeat(600) + '"}]' })).toThrow(/X_RULES\[0\].*600 characters/);
     expect(() => parseCollectorConfig(["--bogus"], {})).toThrow(/bogus/);
   });
+
+  it("takes the AWS lake for deletion notices only when all of it is set, and names what is wrong", () => {
+    const lake = { AWS_REGION: "eu-west-1", LAKE_BUCKET: "lake-b1", ATHENA_DATABASE: "defi_sentiment_dev", ATHENA_WORKGROUP: "defi-sentiment-dev" };
+    expect(parseCollectorConfig([], lake).awsLake).toEqual({ bucket: "lake-b1", database: "defi_sentiment_dev", workGroup: "defi-sentiment-dev", region: "eu-west-1", athenaEndpoint: null });
+    // LAKE_BUCKET alone is health records only, as before.
+    expect(parseCollectorConfig([], { LAKE_BUCKET: "lake-b1" }).awsLake).toBeNull();
+    expect(() => parseCollectorConfig([], { ...lake, ATHENA_WORKGROUP: "" })).toThrow(/^ATHENA_DATABASE set: .* also needs ATHENA_WORKGROUP \(/);
+    expect(() => parseCollectorConfig([], { ...lake, AWS_REGION: "" })).toThrow(/also needs AWS_REGION/);
+    expect(() => parseCollectorConfig([], { ...lake, LAKE_BUCKET: "Lake_B1" })).toThrow(/LAKE_BUCKET must be an S3 bucket name.*"Lake_B1"/);
+    expect(() => parseCollectorConfig([], { ...lake, ATHENA_DATABASE: "defi; DROP" })).toThrow(/ATHENA_DATABASE must be a Glue database name/);
+    expect(() => parseCollectorConfig([], { ...lake, ATHENA_WORKGROUP: "wg/1" })).toThrow(/ATHENA_WORKGROUP must be an Athena workgroup name/);
+    expect(() => parseCollectorConfig([], { ...lake, ATHENA_ENDPOINT: "localhost:1" })).toThrow(/ATHENA_ENDPOINT must be an http\(s\) URL/);
+    expect(() => parseCollectorConfig([], { S3_ENDPOINT: "nope" })).toThrow(/S3_ENDPOINT must be an http\(s\) URL/);
+  });
 });
 
 describe("runCollector", () => {

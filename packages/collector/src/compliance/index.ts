@@ -16,3 +16,4 @@ export { athenaDeletionTarget, athenaHeldPostIds, athenaRunner, AthenaQueryError
 export { s3DeletionLog, type S3DeletionLogRecord } from "./aws/s3-deletion-log.ts";
 export { s3RawDeletionTarget, S3RewriteError, createdAtOfXId, type S3RawDeletionTargetOptions } from "./aws/s3-raw-deletion-target.ts";
 export { awsLakeLifecycle, type AwsLakeSettings } from "./aws/aws-lake-lifecycle.ts";
+export { s3DeletionTombstones, type S3DeletionTombstonesOptions } from "./aws/s3-deletion-tombstones.ts";

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { athenaDeletionTarget, athenaHeldPostIds, AthenaQueryError } from "./athena-deletion-target.ts";
 import { s3DeletionLog } from "./s3-deletion-log.ts";
+import { s3DeletionTombstones } from "./s3-deletion-tombstones.ts";
 import { createdAtOfXId, s3RawDeletionTarget } from "./s3-raw-deletion-target.ts";
 import { startAthenaServer } from "../../../test/athena-server.ts";
 import { startS3Server, type LocalS3 } from "../../../test/s3-server.ts";
@@ -48,6 +49,26 @@ describe("S3 raw deletion target (against s3rver)", { timeout: 30_000 }, () => {
     const keys = ((await s3().send(new ListObjectsV2Command({ Bucket: "lake", Prefix: "compliance/" }))).Contents ?? []).map((c) => c.Key);
     expect(keys).toEqual(["compliance/dt=2026-11-24/deletions-2026-11-24T10-00-00-000Z-r1-planned.ndjson", "compliance/dt=2026-11-24/deletions-2026-11-24T10-00-01-000Z-r1-deleted.ndjson"]);
     expect(JSON.parse((await get(keys[1]!))[0]!)).toMatchObject({ phase: "deleted", ids: ["5"] });
+  });
+
+  it("reads tombstones back from the record objects, fetching only objects it has not read", async () => {
+    const read = s3DeletionTombstones({ s3: s3(), bucket: "lake", keyPrefix: "tomb" });
+    await put("tomb/compliance/dt=2026-11-24/deletions-a-r1-planned.ndjson", [JSON.stringify({ phase: "planned", run_id: "r1", ids: ["31"], author_ids: ["77"], at: "a" })], false);
+    await put("tomb/compliance/dt=2026-11-24/deletions-b-r1-failed.ndjson", [JSON.stringify({ phase: "failed", run_id: "r1", ids: ["32"], author_ids: [], at: "b" })], false);
+    await put("tomb/compliance/dt=2026-11-24/deletions-c-r2-deleted.ndjson", ['{"phase":"deleted","ids":['], false);
+    const first = await read();
+    expect([...first.ids]).toEqual(["31"]);
+    expect([...first.authorIds]).toEqual(["77"]);
+    expect(first.unreadable).toEqual(["s3://lake/tomb/compliance/dt=2026-11-24/deletions-c-r2-deleted.ndjson:1"]);
+    await put("tomb/compliance/dt=2026-11-25/deletions-d-r3-deleted.ndjson", [JSON.stringify({ phase: "deleted", run_id: "r3", ids: ["33"], author_ids: [], at: "d" })], false);
+    const gets: string[] = [];
+    s3().middlewareStack.add((next, ctx) => async (args) => (ctx.commandName === "GetObjectCommand" && gets.push((args.input as { Key: string }).Key), next(args)), { step: "initialize", name: "countGets" });
+    try {
+      expect([...(await read()).ids].sort()).toEqual(["31", "33"]);
+    } finally {
+      s3().middlewareStack.remove("countGets");
+    }
+    expect(gets).toEqual(["tomb/compliance/dt=2026-11-25/deletions-d-r3-deleted.ndjson"]);
   });
 
   it("reads a post's creation time from its id", () => {

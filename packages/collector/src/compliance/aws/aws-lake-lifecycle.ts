@@ -1,13 +1,15 @@
 /**
  * The AWS lake's lifecycle pieces wired from plain settings: the Iceberg table and raw objects
- * as deletion targets, the deletion record in the bucket, and the held ids from Athena. The
- * SDK clients use the default credential chain.
+ * as deletion targets, the deletion record in the bucket, the tombstones read back from it, and
+ * the held ids from Athena. The SDK clients use the default credential chain unless credentials
+ * are given (endpoint overrides: a VPC endpoint or a local server in tests).
  */
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { S3Client } from "@aws-sdk/client-s3";
 import { athenaDeletionTarget, athenaHeldPostIds } from "./athena-deletion-target.ts";
 import { s3RawDeletionTarget } from "./s3-raw-deletion-target.ts";
 import { s3DeletionLog } from "./s3-deletion-log.ts";
+import { s3DeletionTombstones } from "./s3-deletion-tombstones.ts";
 
 export interface AwsLakeSettings {
   region: string;
@@ -15,16 +17,32 @@ export interface AwsLakeSettings {
   keyPrefix?: string;
   database: string;
   workGroup: string;
+  /** Endpoint overrides; S3 then uses path-style addressing. */
+  s3Endpoint?: string;
+  athenaEndpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export function awsLakeLifecycle(o: AwsLakeSettings) {
-  const athena = new AthenaClient({ region: o.region });
-  const s3 = new S3Client({ region: o.region });
+  const credentials = o.credentials ? { credentials: o.credentials } : {};
+  const athena = new AthenaClient({ region: o.region, ...credentials, ...(o.athenaEndpoint ? { endpoint: o.athenaEndpoint } : {}) });
+  const s3 = new S3Client({
+    region: o.region,
+    ...credentials,
+    ...(o.s3Endpoint ? { endpoint: o.s3Endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
   const prefix = o.keyPrefix ? { keyPrefix: o.keyPrefix } : {};
   return {
     targets: [athenaDeletionTarget({ athena, database: o.database, workGroup: o.workGroup }), s3RawDeletionTarget({ s3, bucket: o.bucket, ...prefix })],
     log: s3DeletionLog({ s3, bucket: o.bucket, ...prefix }),
+    tombstones: s3DeletionTombstones({ s3, bucket: o.bucket, ...prefix }),
     heldPostIds: (window: { start: string; end: string }) => athenaHeldPostIds({ athena, database: o.database, workGroup: o.workGroup, window }),
     recordPrefix: `s3://${o.bucket}/${o.keyPrefix ? o.keyPrefix.replace(/\/*$/, "/") : ""}compliance/`,
+    close() {
+      athena.destroy();
+      s3.destroy();
+    },
   };
 }
