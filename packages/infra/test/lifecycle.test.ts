@@ -111,7 +111,7 @@ describe("lifecycle jobs' IAM (collector host)", () => {
       "glue:UpdateTable": glue,
       "s3:ListBucket": [bucket],
       "s3:GetBucketLocation": [bucket],
-      "s3:GetObject": [results, ...rw].sort(),
+      "s3:GetObject": [`${bucket}/compliance/*`, results, ...rw].sort(),
       "s3:PutObject": [`${bucket}/compliance/*`, results, ...rw].sort(),
       "s3:AbortMultipartUpload": [results, ...rw].sort(),
       "s3:DeleteObject": rw,
@@ -125,11 +125,11 @@ describe("lifecycle jobs' IAM (collector host)", () => {
   it("lists only the lake prefixes the jobs read, uses the key only through S3, and never deletes the deletion record", () => {
     const s = policy().Statement;
     expect(s.find((x) => list(x.Action).includes("s3:ListBucket"))!.Condition).toEqual({
-      StringLike: { "s3:prefix": ["raw/*", "errors/*", "table/scored_posts/*", "athena-results/*"] },
+      StringLike: { "s3:prefix": ["raw/*", "errors/*", "table/scored_posts/*", "athena-results/*", "compliance/*"] },
     });
     expect(s.find((x) => list(x.Action).includes("kms:Decrypt"))!.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } });
     const compliance = s.filter((x) => list(x.Resource).some((r) => r.endsWith("/compliance/*")));
-    expect(compliance.flatMap((x) => list(x.Action))).toEqual(["s3:PutObject"]);
+    expect(compliance.flatMap((x) => list(x.Action))).toEqual(["s3:GetObject", "s3:PutObject"]);
     for (const x of s) for (const r of list(x.Resource)) expect(r, x.Sid).not.toMatch(/^\*$|:::[^/]+\/\*$/); // no whole-bucket object grant
   });
 });

@@ -154,6 +154,9 @@ describe("collector host", () => {
     expect(userData).toContain(`FIREHOSE_STREAM_NAME=${P}-posts`);
     expect(userData).toContain(`AWS_REGION=${REGION}`);
     expect(userData).toContain(`LAKE_BUCKET=${bucket}`);
+    // The collector applies stream deletion notices to this stack's table (Glue database, Athena workgroup).
+    const collectorEnv = userData.split("cat > /etc/defi-sentiment/collector.env <<'ENV'\n")[1]!.split("\nENV\n")[0]!.split("\n");
+    expect(collectorEnv).toEqual(expect.arrayContaining([`LAKE_BUCKET=${bucket}`, `ATHENA_DATABASE=${await promiseOf(infra.table.database.name)}`, `ATHENA_WORKGROUP=${await promiseOf(infra.table.workgroup.name)}`]));
     expect(userData).toContain(`s3 cp s3://${bucket}/artifacts/collector/collector.zip`);
     expect(userData).toContain("dnf install -y nodejs22");
     expect(userData).toContain("Restart=always");

@@ -26,6 +26,10 @@ describe("collector user data", () => {
     expect(ud).toContain("dnf install -y nodejs22 unzip");
     expect(ud).toContain("aws --region eu-west-1 s3 cp s3://lake-b1/artifacts/collector/collector.zip /tmp/collector.zip");
     expect(ud).toMatch(/FIREHOSE_STREAM_NAME=defi-sentiment-dev-posts\nAWS_REGION=eu-west-1\nX_BEARER_TOKEN_PARAMETER=\/defi-sentiment-dev\/x-bearer-token\nLAKE_BUCKET=lake-b1\n/);
+    // The AWS lake stream deletion notices are applied to (collector README).
+    expect(ud).toContain("cat > /etc/defi-sentiment/collector.env <<'ENV'\n");
+    const collectorEnv = ud.split("cat > /etc/defi-sentiment/collector.env <<'ENV'\n")[1]!.split("\nENV\n")[0]!.split("\n");
+    expect(collectorEnv).toEqual(expect.arrayContaining(["LAKE_BUCKET=lake-b1", "ATHENA_DATABASE=defi_sentiment_dev", "ATHENA_WORKGROUP=defi-sentiment-dev"]));
     expect(ud).toContain("ExecStart=/usr/bin/node-22 /opt/collector/current/index.mjs run\n");
     expect(ud).toContain("Restart=always");
     expect(ud).toContain("User=collector");

@@ -4,7 +4,9 @@
  * that restarts on failure. It carries names only (stream, bucket, parameter), never the token:
  * the collector reads the SecureString parameter itself at start.
  *
- * It also installs the lifecycle bundle and a systemd timer that runs the X compliance check
+ * The collector also applies X deletion notices from the stream to the AWS lake (it is given
+ * the Glue database and Athena workgroup for that). It also installs the lifecycle bundle and a
+ * systemd timer that runs the X compliance check
  * daily (`compliance.mjs --aws …`, the code behind `npm run compliance -- --aws`). The check reads
  * the token from the environment, so its wrapper fetches the same SecureString at each run; the
  * token is never written to disk or user data.
@@ -44,13 +46,19 @@ export const COMPLIANCE_SERVICE = "defi-sentiment-compliance";
 export const COMPLIANCE_SCHEDULE = "*-*-* 03:00:00 UTC";
 export const COMPLIANCE_SINCE = "7d";
 
-/** The environment the collector process starts with (non-secret values only). */
+/**
+ * The environment the collector process starts with (non-secret values only). LAKE_BUCKET with
+ * ATHENA_DATABASE and ATHENA_WORKGROUP makes the collector apply stream deletion notices to the
+ * Iceberg table and raw/, errors/ and record them under compliance/ (collector README).
+ */
 export function collectorEnvironment(a: CollectorUserDataArgs): Record<string, string> {
   return {
     FIREHOSE_STREAM_NAME: a.streamName,
     AWS_REGION: a.region,
     X_BEARER_TOKEN_PARAMETER: a.tokenParameterName,
     LAKE_BUCKET: a.bucket,
+    ATHENA_DATABASE: a.lifecycle.databaseName,
+    ATHENA_WORKGROUP: a.lifecycle.workgroupName,
     COLLECTOR_DATA_DIR: COLLECTOR_SPOOL_DIR,
     COLLECTOR_SINK: "firehose",
     NODE_ENV: "production",

@@ -125,13 +125,14 @@ export interface LifecycleGrants {
 }
 
 /**
- * The lifecycle jobs on the collector host (packages/lake/docs/lifecycle.md): Athena DELETE,
- * OPTIMIZE and VACUUM on the Iceberg table in one workgroup (Athena reads and writes the table's
- * files with the caller's credentials, and VACUUM silently keeps files it may not delete), raw and
- * error rewrites, the deletion record (write-only), query results, and the rescore stream.
+ * The lifecycle jobs on the collector host (packages/lake/docs/lifecycle.md), and the collector
+ * applying stream deletion notices: Athena DELETE, OPTIMIZE and VACUUM on the Iceberg table in one
+ * workgroup (Athena reads and writes the table's files with the caller's credentials, and VACUUM
+ * silently keeps files it may not delete), raw and error rewrites, the deletion record (written,
+ * and read back as tombstones; never deleted), query results, and the rescore stream.
  */
 export function lifecycleRolePolicy(g: LifecycleGrants): PolicyDocument {
-  const listable = [LAKE_PREFIXES.raw, LAKE_PREFIXES.errors, g.tablePrefix, ATHENA_RESULTS_PREFIX].map((p) => `${p}*`);
+  const listable = [LAKE_PREFIXES.raw, LAKE_PREFIXES.errors, g.tablePrefix, ATHENA_RESULTS_PREFIX, LAKE_PREFIXES.compliance].map((p) => `${p}*`);
   return doc(
     {
       Sid: "AthenaWorkgroup",
@@ -165,7 +166,8 @@ export function lifecycleRolePolicy(g: LifecycleGrants): PolicyDocument {
       Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
       Resource: objects(g.bucketArn, ATHENA_RESULTS_PREFIX),
     },
-    { Sid: "WriteDeletionRecord", Effect: "Allow", Action: "s3:PutObject", Resource: objects(g.bucketArn, LAKE_PREFIXES.compliance) },
+    // The collector reads the record back as tombstones (posts it must not deliver again); never deletes it.
+    { Sid: "DeletionRecord", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: objects(g.bucketArn, LAKE_PREFIXES.compliance) },
     {
       Sid: "LakeKey",
       Effect: "Allow",
