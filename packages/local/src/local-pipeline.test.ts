@@ -75,11 +75,12 @@ describe("local pipeline: delivery stream → scorer handler → warehouse", () 
     await reopened.close();
   });
 
-  it("scores the same in the worker thread as in-process", async () => {
-    const rows = async (scoreInWorker: boolean) => {
+  it("scores the same in worker threads (one or several) as in-process", async () => {
+    const rows = async (scoreInWorker: boolean, scoringWorkers?: number) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), "local-w-"));
       try {
-        const p = await openLocalPipeline({ lakeDir: dir, scoreInWorker });
+        // small buffers and invocations: many flushes, spread over the workers
+        const p = await openLocalPipeline({ lakeDir: dir, scoreInWorker, ...(scoringWorkers ? { scoringWorkers } : {}), bufferBytes: 64 * 1024 });
         await send(p.stream, records(400, 11));
         await p.stream.flush();
         const out = await p.warehouse.query("SELECT * EXCLUDE (scored_at) FROM scored_posts ORDER BY id");
@@ -91,6 +92,8 @@ describe("local pipeline: delivery stream → scorer handler → warehouse", () 
     };
     const inWorker = await rows(true);
     expect(inWorker).toHaveLength(400);
-    expect(inWorker).toEqual(await rows(false));
+    const inProcess = await rows(false);
+    expect(inWorker).toEqual(inProcess);
+    expect(await rows(true, 3)).toEqual(inProcess);
   });
 });
