@@ -45,6 +45,9 @@ export const DOMAIN_WORDS: Record<string, number> = {
   flushed: -1.5, bloodbath: -3, topple: -2, bailout: -1.5, rebuy: 1, bagholding: -2, capitulate: -2,
   scamcoin: -3, fakecoin: -2.5, atl: -2.5, breakdown: -2, dogshit: -3, baggie: -1.5, baggies: -1.5,
   worthless: -3, joke: -1.5, cult: -1.5, tulip: -2, mania: -1, lottery: -1, casino: -1, greed: -1, fear_: 0,
+  // forced selling, worthless-asset insults, busts, "timber!" (it falls), bs; halvings and stacking coins are bullish
+  liquidate: -2.5, trash: -2, junk: -2, garbage: -2.5, turd: -2.5, clown: -1.5, bust: -2, busted: -2, wiped: -2.5,
+  timber: -1.5, halving: 1.5, stack: 1, stacking: 1.5, slaughter: -2.5, slaughtered: -2.5, bs: -2,
   // general words the general list lacks or scores wrongly for tweets
   xd: 2, lmfao: 0, lol: 1.2, haha: 1.5, lmao: 1, omg: 0, yay: 2.5, woohoo: 3, thx: 2, ty: 1.5, congrats: 3, congratulations: 3,
   excited: 3, exciting: 3, awesome: 3.2, amazing: 3.2, fun: 2.5, nice: 2.2, cool: 1.5, best: 2.5, better: 1.5,
@@ -73,7 +76,8 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "higher low": 1.5, "higher lows": 1.5, "lower high": -1.5, "lower highs": -1.5, "lower low": -2, "lower lows": -2,
   "death cross": -2.5, "golden cross": 2.5, "bull run": 3, "bull market": 2, "bear market": -2, "bull flag": 2,
   "bear flag": -2, "exit liquidity": -2.5, "rest in peace": -1, "well done": 2.5, "let's go": 2, "lets go": 2,
-  "take profit": 1, "taking profits": 1, "stop loss": -0.5, "not bad": 1.5, "new low": -2.5, "new lows": -2.5,
+  "take profit": 0, "taking profits": 0, "take profits": 0, "took profits": 0, // an exit, not a bullish call
+  "stop loss": -0.5, "not bad": 1.5, "new low": -2.5, "new lows": -2.5,
   "inflows": 2, "outflows": -2, "tvl up": 2, "tvl down": -2, "beat estimates": 2.5, "missed estimates": -2.5,
   "bull trap": -2.5, "bear trap": 2, "to zero": -2.5, "jump ship": -2, "supply cut": 2, "lower entry": 1,
   "is back": 2, "are back": 2, "load up": 2, "loading up": 2, "add more": 1.5, "adding more": 1.5, "bull run over": -2.5,
@@ -89,6 +93,32 @@ export const DOMAIN_PHRASES: Record<string, number> = {
   "as fuck": 0, "as shit": 0, "moon boy": -1, "moon boys": -1, "bear rally": -1,
   "adding to short": -2, "add to short": -2, "adding to my short": -2, "added to my short": -2, "perma bulls": -1.5,
   "left the chat": -1.5, "all time low": -3, "all time lows": -3, "breaks down": -2, "no bueno": -2,
+  // plurals of the trap/rally phrases; the bottom not being in; a bear market ending
+  "bull traps": -2.5, "bear traps": 2, "relief rallies": -0.5, "bear rallies": -1, "bottom is not in": -2,
+  "bottom isn't in": -2, "not the bottom": -1.5, "no bottom": -1.5, "bear market over": 2, "crypto winter": -2, "nuclear winter": -2.5, "black monday": -2.5,
+  // forced and failed positions; position talk
+  "margin call": -2.5, "margin calls": -2.5, "margin called": -2.5, "wiped out": -2.5, "wipe out": -2,
+  "stop loss hit": -2, "stopped out": -2, "got stopped": -2, "falling knife": -2, "max pain": -1.5,
+  "going long": 1.5, "went long": 1.5, "going short": -1.5, "went short": -1.5, "opened a short": -2, "opened a long": 1.5,
+  "loaded up": 2, "buy more": 1.5, "buying more": 1.5, "bought more": 1.5, "average down": 1.5, "averaging down": 1.5,
+  "buy the fear": 2, "sell the rip": -1.5, "sell the rips": -1.5, "sell the rally": -1.5, "short covering": 1.5,
+  "cover your shorts": 1.5, "bag holder": -2.5, "bag holders": -2.5, "bag holding": -2, "get out now": -2,
+  // whose liquidations they are says which way price went (shorts liquidated: up)
+  "short liquidations": 2, "short liquidation": 2, "long liquidations": -2, "long liquidation": -2,
+  // an idiom of doubt; an asset said to be worth nothing
+  "too good to be true": -2, "worth zero": -3, "no value": -2, "zero value": -2.5,
+  // supply shrinking (halvings, burns, lower issuance) is bullish
+  "drop in supply": 2, "cut in supply": 2, "supply shock": 2,
+  // central-bank rates: hikes weigh on crypto and stocks, cuts lift them
+  "rate hike": -1.5, "rate hikes": -1.5, "raise rates": -1.5, "raises rates": -1.5, "raising rates": -1.5,
+  "hike rates": -1.5, "hiking rates": -1.5, "rate cut": 1.5, "rate cuts": 1.5, "cut rates": 1.5, "cuts rates": 1.5,
+  "cutting rates": 1.5,
+  // crypto-lender failures
+  "halts withdrawals": -3, "halted withdrawals": -3, "suspends withdrawals": -3, "suspended withdrawals": -3,
+  "pauses withdrawals": -3, "paused withdrawals": -3, "freezes withdrawals": -3, "froze withdrawals": -3,
+  "defaults on": -3, "defaulted on": -3,
+  // a political jeer, not "let's go" excitement; a cry of alarm
+  "let's go brandon": -1, "lets go brandon": -1, "uh oh": -1.5, "to da moon": 3.5,
   "calls printing": 2.5, "puts printing": -2.5, "money printer": 1.5, "may or may not": 0, "not only": 0, "no matter": 0, "not sure": -0.8, "raised guidance": 2.5, "lowered guidance": -2.5, "going to zero": -3, "goes to zero": -3,
 };
 
@@ -109,7 +139,18 @@ export const INTENSIFIERS: Record<string, number> = {
 };
 
 /** Groups whose misfortune is good news for the writer: negative words aimed at them read bullish. */
-export const COUNTERPARTIES = new Set(["bears", "shorts", "shorting", "shorters", "shorties", "fudders", "haters", "doubters", "paperhands"]);
+export const COUNTERPARTIES = new Set(["bears", "shorts", "shorters", "shorties", "fudders", "haters", "doubters", "paperhands"]);
+
+/** The bull side, as bears name it to taunt it ("hey bulls", "permabulls trapped"). */
+export const BULL_SIDE = new Set(["bulls", "permabulls", "moonboys"]);
+
+/** Losses that befall traders rather than the market; first words of phrases ("margin call"). */
+export const TRADER_PAIN = new Set([
+  "liquidated", "liquidation", "liquidations", "liquidate", "liquidating", "rekt", "margin", "trapped", "wiped",
+]);
+
+/** Praise that grades a chart pattern rather than the market: "nice bull trap", "perfect bear flag". */
+export const PRAISE = new Set(["nice", "perfect", "lovely", "beautiful", "textbook", "clean", "great", "gorgeous"]);
 
 /** Words that mark a post as crypto talk (with crypto cashtags, see `isCryptoContext`). */
 export const CRYPTO_WORDS = new Set([

@@ -155,4 +155,53 @@ describe("scoreText", () => {
     expect(label("clean breakdown on the daily")).toBe("negative");
     expect(label("the chart breaks down again")).toBe("negative");
   });
+
+  it("reads the side a crypto post names as the side it taunts: bears bullish, bulls bearish", () => {
+    expect(label("$ETH bears still waiting for their 500 lol")).toBe("positive");
+    expect(label("$ETH hey bulls, still waiting for 2k?")).toBe("negative");
+    // laughter aimed at the bears is the bulls laughing
+    expect(score("$BTC bears in shambles 😂")).toBeGreaterThan(score("$BTC bears in shambles"));
+    // liquidations in a post that names only the bears are the bears' liquidations
+    expect(label("$BTC the bears are loud today. liquidations tonight")).toBe("positive");
+    // the writer's own shorting is not a counterparty
+    expect(label("$ETH shorting this mess")).toBe("negative");
+  });
+
+  it("flips what 'is over', and reads praise of a bearish pattern as bearish", () => {
+    expect(label("the bear market is over")).toBe("positive");
+    expect(label("all time highs are over 20x from here")).toBe("positive");
+    expect(label("what a perfect bear flag on the daily")).toBe("negative");
+    expect(score("nice bull trap")).toBe(score("bull trap"));
+    expect(label("nice dip, adding")).toBe("positive");
+  });
+
+  it("folds elongated words into the phrases they belong to", () => {
+    expect(label("$DOGE going to zerooooo")).toBe("negative");
+    expect(score("BULL TRAPPPP")).toBe(score("BULL TRAP"));
+    expect(label("noooo I like it")).toBe("positive"); // a cry, not a negation
+  });
+
+  it("knows position, macro and lender-failure talk", () => {
+    expect(label("stop loss hit on my long again")).toBe("negative");
+    expect(label("stopped out again on my long")).toBe("negative");
+    expect(label("BTC relief rallies are just bull traps")).toBe("negative");
+    expect(label("$ETH the bottom isn't in yet")).toBe("negative");
+    expect(label("the fed will raise rates again")).toBe("negative");
+    expect(label("rate cuts are coming")).toBe("positive");
+    expect(label("exchange pauses withdrawals")).toBe("negative");
+    expect(label("another margin call")).toBe("negative");
+    expect(label("short liquidations incoming")).toBe("positive");
+    expect(label("the halving is close")).toBe("positive");
+    expect(label("$ETH got slaughtered today")).toBe("negative");
+    expect(label("the token is worth zero")).toBe("negative");
+    expect(label("this looks too good to be true")).toBe("negative");
+    expect(label("$AAPL taking profits here")).toBe("neutral"); // an exit, not a bullish call
+    expect(label("$ETH let's go brandon")).toBe("negative"); // a political jeer, not excitement
+    expect(label("🖕")).toBe("negative");
+  });
+
+  it("reads plain plurals of general words, and scare quotes in crypto posts as skeptical", () => {
+    expect(label("these idiots again")).toBe("negative");
+    expect(label("$ETH funds are “safu”")).toBe("negative");
+  });
 });

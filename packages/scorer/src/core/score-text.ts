@@ -4,7 +4,7 @@
  * exclamation, emoji/emoticons, signed percentages, elongated words.
  */
 import type { SentimentLabel } from "@defi-sentiment/shared";
-import { CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGATORS } from "./domain-lexicon.ts";
+import { BULL_SIDE, CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGATORS, PRAISE, TRADER_PAIN } from "./domain-lexicon.ts";
 import { EMOJI_VALENCE, EMOTICON_VALENCE } from "./emoji-lexicon.ts";
 import { buildSentimentLexicon } from "./sentiment-lexicon.ts";
 
@@ -53,6 +53,11 @@ const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const QUESTION_DAMP = 0.55;
 const QUOTED = 0.3;
+/**
+ * Scare quotes around one to three words in a crypto post ('the “dip”', '“investments”', 'funds are
+ * “safu”') hold the believers' words at arm's length: mostly skeptics writing, so a small bearish lean.
+ */
+const SCARE_QUOTE = -1;
 /** "Knicks vs Heat tonight!": an exclamation with no sentiment word is mostly excitement, weakly positive. */
 const EXCLAIMED = 0.3;
 /** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
@@ -73,6 +78,14 @@ function isLaughter(w: string): boolean {
 /** The writer's own buying in a crypto post ("adding here", "I buy") outweighs the dip talk around it. */
 const ACCUMULATING = new Set(["buy", "buying", "bought", "adding", "accumulate", "accumulating", "accumulated", "reload", "reloading", "loading", "hodl", "hodling", "holding", "dca"]);
 const ACCUMULATE_BONUS = 1;
+/**
+ * Naming a side in crypto talk: on a ticker board the side that is named is the side being taunted
+ * ("bears still waiting for 500", "hey bulls, how is that bag"), so "bears"/"shorts" read bullish
+ * and "bulls" bearish, whatever the words' general valence.
+ */
+const NAMED_SIDE = 1;
+/** word → the valence of naming it in crypto talk: +1 for the bear side, -1 for the bull side. */
+const SIDE = new Map<string, number>([...[...COUNTERPARTIES].map((w) => [w, NAMED_SIDE] as const), ...[...BULL_SIDE].map((w) => [w, -NAMED_SIDE] as const)]);
 /** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
 export const NEUTRAL_BAND = 0.05;
 
@@ -84,15 +97,21 @@ function hasTripleLetter(word: string): boolean {
   return false;
 }
 
+/**
+ * "soooo", "ZEROOOO", "TRAPPPP": an elongated word becomes the folded form the lexicon or a phrase
+ * knows ("zero" so that "going to zerooo" still matches "going to zero"), else stays as written.
+ */
+function foldElongated(word: string): string {
+  const two = word.replace(/(.)\1{2,}/g, "$1$1");
+  if (knownFold(two)) return two;
+  const one = word.replace(/(.)\1{2,}/g, "$1");
+  return knownFold(one) ? one : word;
+}
+// "noooo" is a cry, not a negation
+const knownFold = (w: string) => LEXICON.words.has(w) || (LEXICON.phraseWords.has(w) && !NEGATORS.has(w));
+
 function lookup(word: string): number | undefined {
-  const v = LEXICON.words.get(word);
-  if (v !== undefined) return v;
-  if (hasTripleLetter(word)) {
-    const two = word.replace(/(.)\1{2,}/g, "$1$1");
-    const one = word.replace(/(.)\1{2,}/g, "$1");
-    return LEXICON.words.get(two) ?? LEXICON.words.get(one);
-  }
-  return undefined;
+  return LEXICON.words.get(word);
 }
 
 interface Token {
@@ -149,7 +168,8 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
     if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
       words++;
       const lowered = raw.toLowerCase();
-      const w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
+      let w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
+      if (hasTripleLetter(w)) w = foldElongated(w);
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
       tokens.push({ kind: "word", text: w, raw, end: m.index + raw.length });
     } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
@@ -214,6 +234,15 @@ function isMostlyCaps(tokens: readonly Token[], words: number): boolean {
   return words > 0 && capsWords / words > 0.6;
 }
 
+/** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
+function isOver(tokens: readonly Token[], i: number, text: string): boolean {
+  const be = tokens[i];
+  if (!be || be.kind !== "word" || !(be.text === "is" || be.text === "are" || be.text === "was")) return false;
+  const end = tokens[i + 1];
+  if (!end || end.kind !== "word" || !(end.text === "over" || end.text === "done" || end.text === "finished")) return false;
+  return end.end === undefined || !/^\s*\$?\d/.test(text.slice(end.end, end.end + 4));
+}
+
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
   const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
@@ -222,18 +251,30 @@ export function rawValence(text: string): number {
   const sentenceOf = new Int32Array(tokens.length);
   const counterpartyAt: number[] = [];
   let sentence = 0;
+  let bullsNamed = false;
   tokens.forEach((t, i) => {
     sentenceOf[i] = sentence;
     if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
-    if (t.kind === "word" && COUNTERPARTIES.has(t.text)) counterpartyAt.push(i);
+    if (t.kind !== "word") return;
+    const side = SIDE.get(t.text);
+    if (side === undefined) return;
+    if (side > 0) counterpartyAt.push(i);
+    else bullsNamed = true;
   });
+  // laughter in a crypto post mocks the other side: the bears when they are named (and bulls are not)
+  const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
+  const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
   // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
   const quotedAt = new Uint8Array(tokens.length);
+  let scareQuotes = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]!.kind !== "quote") continue;
     let j = i + 1;
     while (j < tokens.length && tokens[j]!.kind !== "quote") j++;
-    if (j < tokens.length && j - i <= 9 && i > 0) quotedAt.fill(1, i + 1, j);
+    if (j < tokens.length && j - i <= 9 && i > 0) {
+      quotedAt.fill(1, i + 1, j);
+      if (crypto && j - i <= 4 && j > i + 1) scareQuotes++;
+    }
     i = j;
   }
   let headline: boolean | undefined;
@@ -244,6 +285,7 @@ export function rawValence(text: string): number {
   let negationLeft = 0;
   let multiplier = 1;
   let exclamations = 0;
+  let lastWordAt = -2; // token index of the word behind the last contribution
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === "punct") {
@@ -258,7 +300,7 @@ export function rawValence(text: string): number {
     }
     if (t.kind === "quote") continue;
     if (t.kind === "valence") {
-      contributions.push(crypto && LAUGHTER.has(t.text) ? MOCKING_LAUGH : t.valence!);
+      contributions.push(crypto && LAUGHTER.has(t.text) ? laugh : t.valence!);
       continue;
     }
     if (t.kind !== "word") continue;
@@ -303,7 +345,14 @@ export function rawValence(text: string): number {
       }
       valence = lookup(w);
       if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
-        contributions.push(MOCKING_LAUGH); // not a word negation or intensity applies to
+        contributions.push(laugh); // not a word negation or intensity applies to
+        continue;
+      }
+      // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
+      const side = namesSide ? SIDE.get(w) : undefined;
+      if (side !== undefined && tokens[i - 1]?.text !== "my") {
+        contributions.push(side);
+        if (negationLeft > 0) negationLeft--;
         continue;
       }
       // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
@@ -326,8 +375,17 @@ export function rawValence(text: string): number {
       negationLeft = 0;
     }
     if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3 && sentenceOf[k] === sentenceOf[i])) v = -v * 0.8;
+    // trader pain (liquidations, margin calls, rekt) in a crypto post that names only the bears befalls the bears
+    else if (v < 0 && crypto && TRADER_PAIN.has(w) && counterpartyAt.length > 0 && !bullsNamed) v = -v * 0.8;
+    // "the bear market is over", "the rally is done": what is over flips
+    if (isOver(tokens, i + consumed, decoded)) v = -v * 0.8;
     if (quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
+    // "nice bull trap", "perfect bear flag": praise grades the bearish pattern, it is not the writer's mood
+    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributions.length - 1]! > 0) {
+      contributions[contributions.length - 1] = 0;
+    }
     contributions.push(v);
+    lastWordAt = i;
     multiplier = multiplier > 1.45 ? CONTRAST_AFTER : 1; // contrast weight persists for the clause
     i += consumed - 1;
   }
@@ -336,6 +394,7 @@ export function rawValence(text: string): number {
   if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
   else if (sum === 0 && exclamations > 0 && cashtags === 0) sum = EXCLAIMED;
   if (!crypto) return sum;
+  sum += SCARE_QUOTE * scareQuotes;
   return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0) + pricePath(levels);
 }
 

@@ -34,6 +34,8 @@ export interface SentimentLexicon {
   words: Map<string, number>;
   /** phrase → valence, keyed by first word for a fast check. */
   phrases: Map<string, { words: string[]; valence: number }[]>;
+  /** Every word of every phrase, so an elongated "zerooo" can be folded to the "zero" of "to zero". */
+  phraseWords: Set<string>;
 }
 
 export function buildSentimentLexicon(): SentimentLexicon {
@@ -46,6 +48,8 @@ export function buildSentimentLexicon(): SentimentLexicon {
   words.set("likes", 0.6);
   for (const n of NEGATORS) words.delete(n);
   for (const i of Object.keys(INTENSIFIERS)) words.delete(i);
+  // the general list is mostly singular ("idiot", not "idiots"): plain -s plurals take the same valence
+  for (const [w, v] of [...words]) if (/^[a-z]{3,}[^s]$/.test(w) && !words.has(`${w}s`)) words.set(`${w}s`, v);
   const ours = Object.entries(DOMAIN_WORDS).filter(([w]) => !w.endsWith("_"));
   for (const [w, v] of ours) {
     for (const form of inflectionsOf(w)) if (!(form in DOMAIN_WORDS)) words.set(form, v);
@@ -60,5 +64,6 @@ export function buildSentimentLexicon(): SentimentLexicon {
     list.sort((a, b) => b.words.length - a.words.length);
     phrases.set(ws[0]!, list);
   }
-  return { words, phrases };
+  const phraseWords = new Set([...phrases.values()].flatMap((list) => list.flatMap((p) => p.words)));
+  return { words, phrases, phraseWords };
 }
