@@ -5,6 +5,7 @@
  * Data lifecycle: deletion notices on the stream delete from the lake, posts the deletion record
  * lists are never collected again, and when live the batch compliance check runs every 24 h.
  */
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parseCollectorConfig, readDeletionTombstones, runCollector, type DeletionTarget } from "@defi-sentiment/collector";
@@ -120,7 +121,10 @@ export async function main(argv = process.argv.slice(2), env = process.env, opti
   // Which source runs decides whether the compliance check is scheduled (live only).
   const source = parseCollectorConfig(collector, env, { dataDir }).source;
 
-  const pipeline = await openLocalPipeline({ lakeDir });
+  // A bulk source (generator, replay) keeps both cores busy scoring and collecting: DuckDB gets
+  // one thread while it loads (its parallel upserts cost half as much CPU again), all of them after.
+  const bulk = source === "generator" || source === "replay";
+  const pipeline = await openLocalPipeline({ lakeDir, ...(bulk ? { warehouseThreads: 1 } : {}) });
   const dashboard = values["no-dashboard"] ? null : await startDashboard({ warehouse: pipeline.warehouse, lakeDir, port });
   const say = (s: string) => process.stderr.write(`${s}\n`);
   say(`lake: ${lakeDir}`);
@@ -165,6 +169,7 @@ export async function main(argv = process.argv.slice(2), env = process.env, opti
     });
     await schedule?.stop();
     await pipeline.stream.flush();
+    if (bulk) await pipeline.warehouse.setThreads(Math.max(2, availableParallelism()));
     progress.done();
     say(`collected ${run.read.toLocaleString("en-US")} posts from ${run.source}: ${run.accepted.toLocaleString("en-US")} new, ${run.duplicates.toLocaleString("en-US")} duplicates, ${run.tombstoned ? `${run.tombstoned.toLocaleString("en-US")} deleted earlier (not stored), ` : ""}${run.deletionNotices ? `${run.deletionNotices.toLocaleString("en-US")} deletion notices received, ` : ""}${run.delivered.toLocaleString("en-US")} delivered; table holds ${(await pipeline.warehouse.count()).toLocaleString("en-US")} rows; ${pipeline.stream.stats.processingFailed} failed scoring (see ${path.join(lakeDir, "errors")})`);
     process.stdout.write(renderReport(await collectAnswers(pipeline.warehouse)));
