@@ -4,10 +4,9 @@
  * not stored again by a replay, and the batch compliance check is scheduled only when live.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
 import { fileDeletionLog, type DeletionRecord } from "@defi-sentiment/collector";
@@ -16,6 +15,7 @@ import { postComplianceNotice, startXServer, streamLineJson, userComplianceNotic
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the collector's test server for X's compliance API
 import { startComplianceServer, type ComplianceServer } from "../../collector/test/compliance-server.ts";
 import { main } from "../src/main.ts";
+import { objectLines } from "./lake-lines.ts";
 
 let lake: string;
 let x: XServer | undefined;
@@ -31,19 +31,7 @@ afterEach(async () => {
 });
 
 /** Ids of every line of every raw object. */
-function rawIds(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const e of readdirSync(d)) {
-      const f = path.join(d, e);
-      if (statSync(f).isDirectory()) walk(f);
-      else if (f.endsWith(".ndjson.gz")) out.push(...gunzipSync(readFileSync(f)).toString().split("\n").filter(Boolean).map((l) => JSON.parse(l).id as string));
-    }
-  };
-  walk(path.join(lake, "raw"));
-  return out;
-}
+const rawIds = (): string[] => objectLines(path.join(lake, "raw")).map((l) => JSON.parse(l).id as string);
 
 async function tableIds(): Promise<string[]> {
   const wh = await Warehouse.open(path.join(lake, LOCAL_WAREHOUSE_FILE));

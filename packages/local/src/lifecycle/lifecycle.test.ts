@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { LOCAL_WAREHOUSE_FILE, encodeFirehoseRecord, generateStreamLines, postFromStreamLine, type FirehoseTransformationEvent } from "@defi-sentiment/shared";
 import { Warehouse } from "@defi-sentiment/lake";
 import { SCORER_VERSION, transformRecords } from "@defi-sentiment/scorer";
@@ -11,26 +10,13 @@ import { startComplianceServer, type ComplianceServer } from "../../../collector
 import { openLocalPipeline } from "../local-pipeline.ts";
 import { complianceAwsCommand, complianceCommand } from "./compliance.ts";
 import { rescoreCommand } from "./rescore.ts";
+import { objectLines } from "../../test/lake-lines.ts";
 import { LifecycleConfigError } from "./lifecycle-config-error.ts";
 
 const at = new Date("2026-11-20T01:00:00.000Z");
 const posts = [...generateStreamLines(1200, { seed: 21, days: 4, end: at })].map((l) => postFromStreamLine(l, "generator", at));
 const PLANTED = [posts[10]!.id, posts[400]!.id, posts[401]!.id, posts[777]!.id, posts[1199]!.id];
 
-/** Every line of every object under a prefix, by object. */
-function objectLines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const e of readdirSync(d)) {
-      const f = path.join(d, e);
-      if (statSync(f).isDirectory()) walk(f);
-      else if (f.endsWith(".ndjson.gz")) out.push(...gunzipSync(readFileSync(f)).toString().split("\n").filter(Boolean));
-    }
-  };
-  walk(dir);
-  return out;
-}
 const ownId = (line: string) => /^\{"id":"(\d+)"/.exec(line)?.[1];
 const errorOwnId = (line: string) => ownId(Buffer.from(JSON.parse(line).raw_data, "base64").toString());
 
