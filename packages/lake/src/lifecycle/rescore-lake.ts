@@ -133,18 +133,26 @@ export async function rescoreLake(o: RescoreLakeOptions): Promise<RescoreResult>
 
   // Rows of several objects go to the table in one upsert (one DuckDB statement per object
   // would dominate the run); the checkpoint advances only after the upsert that holds them.
+  // One upsert runs (on DuckDB's threads) while the next objects are scored.
   let pendingRows: string[] = [];
   let pendingBytes = 0;
   let pendingFiles: string[] = [];
+  let landing: Promise<void> = Promise.resolve();
   const commit = async () => {
-    if (pendingRows.length > 0) await o.warehouse.upsertNdjson(pendingRows.join(""));
-    if (pendingFiles.length > 0) {
-      cp.done.push(...pendingFiles);
-      writeCheckpoint(checkpointFile, cp);
-    }
+    const rows = pendingRows;
+    const filesDone = pendingFiles;
     pendingRows = [];
     pendingBytes = 0;
     pendingFiles = [];
+    await landing;
+    landing = (async () => {
+      if (rows.length > 0) await o.warehouse.upsertNdjson(rows.join(""));
+      if (filesDone.length > 0) {
+        cp.done.push(...filesDone);
+        writeCheckpoint(checkpointFile, cp);
+      }
+    })();
+    landing.catch(() => {}); // awaited by the next commit or at the end
   };
   const upsertBytes = o.upsertBytes ?? 8 * 1024 * 1024;
 
@@ -201,6 +209,7 @@ export async function rescoreLake(o: RescoreLakeOptions): Promise<RescoreResult>
     o.onProgress?.({ file: rel, filesDone: result.filesProcessed + result.filesSkipped, filesTotal: files.length, filesSkipped: result.filesSkipped, records: result.records, rows: result.rows, failed: result.failed });
   }
   await commit();
+  await landing;
   if (result.status === "complete") {
     await o.warehouse.checkpoint();
     rmSync(checkpointFile, { force: true });
