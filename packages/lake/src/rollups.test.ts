@@ -49,7 +49,13 @@ function randomRow(id: string, collectedMinute: number): ScoredPost {
   const [location, country] = pick(PLACES);
   const created = `2026-11-${String(10 + Math.floor(rand() * 5)).padStart(2, "0")}T${String(Math.floor(rand() * 24)).padStart(2, "0")}:${String(Math.floor(rand() * 60)).padStart(2, "0")}:00.000Z`;
   const like = Math.floor(rand() * 50);
+  // tags in mixed case and repeated within a post, as the normalising SQL must count them
+  const some = (xs: string[]) => xs.filter(() => rand() < 0.4);
   return row({
+    cashtags: some(["ETH", "eth", "SOL", "ETH"]),
+    hashtags: some(["DeFi", "defi", "Aave"]),
+    protocols: some(["Aave", "Curve", "Aave"]),
+    rule_tags: some(["defi-protocols", "defi-tokens"]),
     id,
     author_id: author,
     author_username: `user${author}_${collectedMinute}`,

@@ -9,12 +9,12 @@
  * later `collected_at`, so it also takes over the author's latest username and followers).
  * Deletes are rare (compliance), so the groups they touch are rebuilt from the table.
  */
-import { LATEST_ROW_KEY, SCORED_TABLE_NAME, SENTIMENT_LABELS, type QuestionKey } from "@defi-sentiment/shared";
+import { LATEST_ROW_KEY, SCORED_TABLE_NAME, SENTIMENT_LABELS, TAG_COUNTS, type QuestionKey } from "@defi-sentiment/shared";
 
 const T = SCORED_TABLE_NAME;
 
 /** Bump when a rollup's definition changes: warehouses then rebuild them from the table on open. */
-export const ROLLUP_VERSION = 2;
+export const ROLLUP_VERSION = 3;
 
 /** Nullable country as a key (primary key columns are NOT NULL); never a real ISO code. */
 const NO_COUNTRY = "";
@@ -48,9 +48,24 @@ export const ROLLUP_DDL = [
   location VARCHAR PRIMARY KEY,
   posts BIGINT NOT NULL
 )`,
+  // kind: a TAG_COUNTS key; tags are strings (the schema has no null elements)
+  `CREATE TABLE IF NOT EXISTS rollup_tags (
+  kind VARCHAR NOT NULL,
+  tag VARCHAR NOT NULL,
+  sentiment_label VARCHAR NOT NULL,
+  posts BIGINT NOT NULL,
+  score_sum DOUBLE NOT NULL,
+  PRIMARY KEY (kind, tag, sentiment_label)
+)`,
 ];
 
-const ROLLUP_TABLES = ["rollup_authors", "rollup_hours", "rollup_locations"] as const;
+export const ROLLUP_TABLES = ["rollup_authors", "rollup_hours", "rollup_locations", "rollup_tags"] as const;
+
+const TAG_KINDS = Object.entries(TAG_COUNTS);
+
+/** (kind, normalised tag, row) for every tag of every row of `src`; `where` filters the pairs. */
+const tagsOf = (src: string, where = "TRUE") =>
+  TAG_KINDS.map(([kind, { column, expr }]) => `SELECT '${kind}' AS kind, ${expr} AS tag, * EXCLUDE (tag) FROM (SELECT *, UNNEST(${column}) AS tag FROM ${src}) WHERE tag IS NOT NULL AND (${where.replace(/\$expr/g, expr).replace(/\$kind/g, `'${kind}'`)})`).join("\nUNION ALL\n");
 
 const label = (l: string) => `sum(w) FILTER (WHERE sentiment_label = '${l}')`;
 
@@ -114,6 +129,16 @@ GROUP BY author_location
 ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.posts`;
 }
 
+function mergeTags(src: string, where?: string): string {
+  return `INSERT INTO rollup_tags
+SELECT kind, tag, sentiment_label, sum(w), sum(w * sentiment_score)
+FROM (${tagsOf(src, where)})
+GROUP BY kind, tag, sentiment_label
+ON CONFLICT (kind, tag, sentiment_label) DO UPDATE SET
+  posts = rollup_tags.posts + excluded.posts,
+  score_sum = rollup_tags.score_sum + excluded.score_sum`;
+}
+
 /**
  * Statements that add the rows of `added` and take away the rows of `removed` (relations with
  * the table's columns; `removed` null when nothing is replaced), then drop emptied groups.
@@ -121,13 +146,14 @@ ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.p
 export function applyDeltaSql(added: string, removed: string | null): string[] {
   if (removed === null) {
     const src = `(SELECT 1 AS w, * FROM ${added})`;
-    return [mergeAuthors(src), mergeHours(src), mergeLocations(src)];
+    return [mergeAuthors(src), mergeHours(src), mergeLocations(src), mergeTags(src)];
   }
   const src = `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
   return [
     mergeAuthors(src),
     mergeHours(src),
     mergeLocations(src),
+    mergeTags(src),
     ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t} WHERE posts = 0`),
   ];
 }
@@ -145,6 +171,9 @@ export function rebuildTouchedSql(touched: string): string[] {
     mergeHours(rowsOf(`date_trunc('hour', created_at) IN (SELECT date_trunc('hour', created_at) FROM ${touched})`)),
     `DELETE FROM rollup_locations WHERE location IN (SELECT author_location FROM ${touched})`,
     mergeLocations(rowsOf(`author_location IN (SELECT author_location FROM ${touched})`)),
+    `CREATE OR REPLACE TEMP TABLE _touched_tags AS SELECT DISTINCT kind, tag FROM (${tagsOf(`(SELECT 1 AS w, * FROM ${touched})`)})`,
+    "DELETE FROM rollup_tags WHERE EXISTS (SELECT 1 FROM _touched_tags x WHERE x.kind = rollup_tags.kind AND x.tag = rollup_tags.tag)",
+    mergeTags(`(SELECT 1 AS w, * FROM ${T})`, "$expr IN (SELECT tag FROM _touched_tags WHERE kind = $kind)"),
   ];
 }
 
@@ -199,6 +228,20 @@ ORDER BY posts DESC, country`,
   unresolvedLocations: `SELECT location, posts FROM rollup_locations
 ORDER BY posts DESC, location
 LIMIT 50`,
+  ...Object.fromEntries(
+    TAG_KINDS.map(([kind]) => [
+      kind,
+      kind === "ruleTags"
+        ? `SELECT tag, sum(posts) AS posts FROM rollup_tags WHERE kind = '${kind}' GROUP BY tag ORDER BY posts DESC, tag`
+        : `SELECT tag, sum(posts) AS posts,
+  ${perLabel},
+  ${avg}
+FROM rollup_tags WHERE kind = '${kind}'
+GROUP BY tag
+ORDER BY posts DESC, tag
+LIMIT 20`,
+    ]),
+  ),
   influencersByPosts: influencers("posts DESC"),
   influencersByFollowers: influencers("followers DESC NULLS LAST"),
   influencersByEngagement: influencers("engagement DESC"),

@@ -23,7 +23,7 @@ import {
   type QuestionKey,
   type ScoredPost,
 } from "@defi-sentiment/shared";
-import { ROLLUP_ANSWERS, ROLLUP_DDL, ROLLUP_VERSION, applyDeltaSql, rebuildAllSql, rebuildTouchedSql, refreshAuthorFieldsSql } from "./rollups.ts";
+import { ROLLUP_ANSWERS, ROLLUP_DDL, ROLLUP_TABLES, ROLLUP_VERSION, applyDeltaSql, rebuildAllSql, rebuildTouchedSql, refreshAuthorFieldsSql } from "./rollups.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -125,7 +125,7 @@ export class Warehouse {
   /** Rebuilds the rollups from the table (a warehouse from before them, or a new definition). */
   async rebuildRollups(): Promise<void> {
     await this.write(async (w) => {
-      for (const ddl of ["DROP TABLE IF EXISTS rollup_authors", "DROP TABLE IF EXISTS rollup_hours", "DROP TABLE IF EXISTS rollup_locations", ...ROLLUP_DDL]) await w.run(ddl);
+      for (const ddl of [...ROLLUP_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`), ...ROLLUP_DDL]) await w.run(ddl);
       for (const sql of rebuildAllSql()) await w.run(sql);
       await w.run("CREATE OR REPLACE TABLE rollup_state AS SELECT CAST($v AS INTEGER) AS version", { v: ROLLUP_VERSION });
     });

@@ -47,6 +47,17 @@ ORDER BY ${order}, author_id
 LIMIT 25`,
 });
 
+/**
+ * The tag lists the questions count, and how each normalises a tag (`tag` is the unnested
+ * element): one definition for the question SQL and the local warehouse's rollups.
+ */
+export const TAG_COUNTS = {
+  topCashtags: { column: "cashtags", expr: "upper(tag)" },
+  topHashtags: { column: "hashtags", expr: "lower(tag)" },
+  topProtocols: { column: "protocols", expr: "tag" },
+  ruleTags: { column: "rule_tags", expr: "tag" },
+} as const;
+
 /** Top tags of one array column (`tag` is the unnested element, `expr` normalises its case). */
 const tagSentiment = (name: string, title: string, column: string, expr: string): Question => ({
   name,
@@ -134,15 +145,15 @@ GROUP BY author_location
 ORDER BY posts DESC, location
 LIMIT 50`,
   },
-  topCashtags: tagSentiment("top_cashtags", "Most mentioned cashtags, with their sentiment", "cashtags", "upper(tag)"),
-  topHashtags: tagSentiment("top_hashtags", "Most used hashtags, with their sentiment", "hashtags", "lower(tag)"),
-  topProtocols: tagSentiment("top_protocols", "Most mentioned DeFi protocols, with their sentiment", "protocols", "tag"),
+  topCashtags: tagSentiment("top_cashtags", "Most mentioned cashtags, with their sentiment", TAG_COUNTS.topCashtags.column, TAG_COUNTS.topCashtags.expr),
+  topHashtags: tagSentiment("top_hashtags", "Most used hashtags, with their sentiment", TAG_COUNTS.topHashtags.column, TAG_COUNTS.topHashtags.expr),
+  topProtocols: tagSentiment("top_protocols", "Most mentioned DeFi protocols, with their sentiment", TAG_COUNTS.topProtocols.column, TAG_COUNTS.topProtocols.expr),
   ruleTags: {
     name: "rule_tags",
     title: "Posts per stream rule tag",
-    sql: (src = SCORED_TABLE_NAME) => `SELECT tag, count(*) AS posts
-FROM ${src} CROSS JOIN UNNEST(rule_tags) AS t(tag)
-GROUP BY tag
+    sql: (src = SCORED_TABLE_NAME) => `SELECT ${TAG_COUNTS.ruleTags.expr} AS tag, count(*) AS posts
+FROM ${src} CROSS JOIN UNNEST(${TAG_COUNTS.ruleTags.column}) AS t(tag)
+GROUP BY ${TAG_COUNTS.ruleTags.expr}
 ORDER BY posts DESC, tag`,
   },
   samplePosts: {
