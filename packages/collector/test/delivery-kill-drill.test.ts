@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "@defi-sentiment/shared";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_BATCHES_IN_FLIGHT } from "../src/delivery/index.ts";
 import { startFirehoseServer, type StartedFirehoseServer } from "./firehose-server.ts";
 import { makePosts, tempDirs } from "./delivery-fixtures.ts";
 
@@ -63,7 +64,7 @@ function runDriver(args: object, killAfterAcks: number | null, extraMs: number):
 }
 
 describe("kill -9 drill", () => {
-  it("loses no acknowledged post across 10 random SIGKILLs; duplicates stay within one batch per crash", { timeout: 120_000 }, async () => {
+  it("loses no acknowledged post across 10 random SIGKILLs; duplicates stay within the batches in flight per crash", { timeout: 120_000 }, async () => {
     const dirs = tempDirs("kill-drill");
     cleanup = dirs.cleanup;
     const persistPath = path.join(dirs.root, "firehose-accepted.ndjson");
@@ -100,10 +101,13 @@ describe("kill -9 drill", () => {
     // Every acknowledged post (and, after the final run, every post) reached the service.
     for (const i of everAcked) expect(distinct.has(posts[i]!.id)).toBe(true);
     expect(distinct).toEqual(new Set(posts.map((p) => p.id)));
-    // After upsert by id there are zero duplicates; before it, at most one in-flight batch per crash:
-    // the copies delivered during each run (after the previous kill) include at most 500 repeats.
+    // After upsert by id there are zero duplicates; before it, at most the batches in flight per crash
+    // (up to DEFAULT_MAX_BATCHES_IN_FLIGHT, sent concurrently; a later one that completed is not acked
+    // while an earlier one is still out): each run's copies include at most window × 500 repeats.
+    // (Runs here already repeat a full 500-record batch, so the old one-batch bound would be at its edge.)
+    const perCrash = DEFAULT_MAX_BATCHES_IN_FLIGHT * 500;
     const duplicates = delivered.length - distinct.size;
-    expect(duplicates).toBeLessThanOrEqual(kills * 500);
+    expect(duplicates).toBeLessThanOrEqual(kills * perCrash);
     const seenBefore = new Set<string>();
     const repeatsPerRun: number[] = [];
     let from = 0;
@@ -116,9 +120,9 @@ describe("kill -9 drill", () => {
       repeatsPerRun.push(repeats);
       from = Math.max(from, to);
     }
-    expect(Math.max(...repeatsPerRun), JSON.stringify({ repeatsPerRun, linesAfterRun })).toBeLessThanOrEqual(500);
+    expect(Math.max(...repeatsPerRun), JSON.stringify({ repeatsPerRun, linesAfterRun })).toBeLessThanOrEqual(perCrash);
     expect(restartsWithBacklog.length).toBeGreaterThan(0); // the kills did land with work pending
-    expect(server.maxConcurrent).toBe(1);
+    expect(server.maxConcurrent).toBeLessThanOrEqual(DEFAULT_MAX_BATCHES_IN_FLIGHT);
     console.log(JSON.stringify({ drill: "kill-9", kills, delivered: delivered.length, distinct: distinct.size, duplicates, repeatsPerRun, restartsWithBacklog }));
   });
 });

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { seededRandom } from "@defi-sentiment/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_RESEND_POLICY, openDelivery } from "../src/delivery/index.ts";
+import { DEFAULT_MAX_BATCHES_IN_FLIGHT, DEFAULT_RESEND_POLICY, openDelivery } from "../src/delivery/index.ts";
 import { acceptedIds, startFirehoseServer, type OutageKind, type StartedFirehoseServer } from "./firehose-server.ts";
 import { makePosts, recordingSleep, sinkFor, tempDirs } from "./delivery-fixtures.ts";
 
@@ -48,13 +48,15 @@ describe("delivery while Firehose is down", () => {
     expect(readdirSync(dirs.spoolDir).filter((n) => n.startsWith("segment-")).length).toBeGreaterThanOrEqual(8);
     expect(Math.max(...inFlight, down.inFlight)).toBeLessThanOrEqual(500);
     expect(new Set(server.calls.map((c) => c.records)).size).toBe(1); // the same first batch, again and again
+    expect(server.maxConcurrent).toBe(1); // a whole-call error pauses new batches: nothing else is sent while down
 
     server.faults.outage = { calls: 0, kind: "unavailable-500" };
     await delivery.drain();
     const after = delivery.stats();
     await delivery.close();
 
-    expect(server.maxConcurrent).toBe(1);
+    // While down, only the first batch probed (one call at a time); after recovery the window opens.
+    expect(server.maxConcurrent).toBeLessThanOrEqual(DEFAULT_MAX_BATCHES_IN_FLIGHT);
     expect(new Set(acceptedIds(server.accepted))).toEqual(new Set(posts.map((p) => p.id)));
     expect(server.accepted.length).toBe(posts.length);
     expect(Math.max(...delays)).toBeLessThanOrEqual(DEFAULT_RESEND_POLICY.capMs);

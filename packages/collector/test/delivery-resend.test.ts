@@ -30,16 +30,18 @@ describe("delivery under per-record failures", () => {
       expect(ids.length).toBe(posts.length);
       expect(new Set(ids)).toEqual(new Set(posts.map((p) => p.id)));
 
-      // After a call with failures, the next call is exactly the failed entries, in order.
+      // After a call with failures, the next call carrying any of those records (batches are sent
+      // concurrently, so it need not be the very next call) is exactly the failed entries, in order.
       const calls = server.calls;
       let rounds = 0;
-      for (let i = 0; i < calls.length - 1; i++) {
+      for (let i = 0; i < calls.length; i++) {
         const failed = calls[i]!.failedIndexes.map((j) => calls[i]!.data[j]!.toString());
         if (failed.length === 0) continue;
         rounds++;
-        expect(calls[i + 1]!.data.map((d) => d.toString())).toEqual(failed);
+        const wanted = new Set(failed);
+        const resend = calls.slice(i + 1).find((c) => c.data.some((d) => wanted.has(d.toString())));
+        expect(resend?.data.map((d) => d.toString())).toEqual(failed);
       }
-      expect(calls.at(-1)!.failedRecords).toBe(0);
       expect(rounds).toBeGreaterThan(0);
 
       // One recorded (not slept) delay per resend round; capped, jittered, exponential.

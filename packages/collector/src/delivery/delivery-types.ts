@@ -19,6 +19,11 @@ export interface DeliveryOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Roll to a new spool segment file past this size (default 8 MiB). */
   segmentBytes?: number;
+  /**
+   * Batches sent concurrently, each with its own resend loop (default 4, 1–64). The ack cursor
+   * still advances in spool order, so a crash can resend up to this many batches.
+   */
+  maxBatchesInFlight?: number;
   /** Backoff and permanent-failure policy (defaults: 100 ms doubling to 20 s, 5 attempts). */
   resendPolicy?: Partial<ResendPolicy>;
 }
@@ -35,7 +40,7 @@ export interface DeliveryStats {
   /** Records in the disk spool not yet acknowledged (the backlog). */
   spooled: number;
   deadLettered: number;
-  /** Records in the sink call under way (0 or the size of one call). */
+  /** Records in sink calls under way, summed over the batches in flight. */
   inFlight: number;
   lastDeliveredAt: number | null;
   /** Whole-call errors plus per-record failures reported by the sink. */
@@ -50,6 +55,6 @@ export interface Delivery {
   stats(): DeliveryStats;
   /** Resolves when everything accepted so far has been acknowledged by the sink (or dead-lettered). */
   drain(): Promise<void>;
-  /** Flushes, waits for the in-flight call, persists state, stops. Safe to call twice. */
+  /** Flushes, waits for the calls in flight (batches in backoff stop at once), persists state, stops. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -14,6 +14,13 @@ export class DeliveryClosedError extends Error {
   }
 }
 
+export class DeliveryConfigError extends Error {
+  override name = "DeliveryConfigError";
+  constructor(message: string, readonly option: string) {
+    super(`openDelivery option ${option}: ${message}`);
+  }
+}
+
 export class FirehoseSinkConfigError extends Error {
   override name = "FirehoseSinkConfigError";
   constructor(message: string, readonly option: string) {

@@ -1,6 +1,6 @@
 /**
- * Delivery that loses nothing: dedupe → durable disk spool → one PutRecordBatch at a time →
- * ack cursor. See docs/delivery.md for the design and the crash semantics.
+ * Delivery that loses nothing: dedupe → durable disk spool → up to `maxBatchesInFlight`
+ * PutRecordBatch calls at once → ack cursor, advanced strictly in spool order. See docs/delivery.md for the design and the crash semantics.
  */
 import { encodeFirehoseRecord, type Post } from "@defi-sentiment/shared";
 import { DEFAULT_BATCH_LIMITS, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
@@ -8,22 +8,38 @@ import { backoffDelay, DEFAULT_RESEND_POLICY, planResend, type ResendPolicy } fr
 import type { Delivery, DeliveryOptions, DeliveryStats } from "./delivery-types.ts";
 import { DeadLetterFile, type DeadLetterEntry } from "./dead-letter-file.ts";
 import { comparePositions, DiskSpool, type SpoolPosition } from "./disk-spool.ts";
-import { DeliveryClosedError } from "./errors.ts";
+import { DeliveryClosedError, DeliveryConfigError } from "./errors.ts";
 import { RecentIdsFile } from "./recent-ids-file.ts";
 
 interface Batch {
   records: Buffer[];
   bytes: number;
+  /** Spool position of the batch's first record (or oversize skip). */
+  start: SpoolPosition;
   end: SpoolPosition;
   startedAt: number;
   /** Oversize records skipped (dead-lettered) inside this batch's spool range. */
   skipped: number;
 }
 
+/** A batch handed to `send`, in spool order; acked once it and every batch before it are done. */
+interface Dispatched {
+  batch: Batch;
+  settled: Promise<void>;
+  /** true: every record acknowledged or dead-lettered; false: stopped by close with records left. */
+  done?: boolean;
+  error?: unknown;
+}
+
 interface Entry {
   data: Buffer;
   permanentFailures: number;
 }
+
+export const DEFAULT_MAX_BATCHES_IN_FLIGHT = 4;
+const MAX_BATCHES_IN_FLIGHT_LIMIT = 64;
+
+const emptyBatch = (at: SpoolPosition): Batch => ({ records: [], bytes: 0, start: at, end: at, startedAt: 0, skipped: 0 });
 
 class SpoolDelivery implements Delivery {
   private readonly counters = { received: 0, duplicates: 0, delivered: 0, resent: 0, deadLettered: 0, inFlight: 0, sinkErrors: 0 };
@@ -43,9 +59,23 @@ class SpoolDelivery implements Delivery {
   private readonly policy: ResendPolicy;
   private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS;
   private readonly maxBatchAgeMs: number;
+  private readonly window: number;
   private readonly deadLetter: DeadLetterFile;
   private timer: NodeJS.Timeout | null = null;
-  private cancelBackoff: (() => void) | null = null;
+  private readonly cancelBackoffs = new Set<() => void>();
+  /** Batches sent and not yet acked, in spool order. */
+  private inFlightBatches: Dispatched[] = [];
+  /** Set when the sender stops (close or an unexpected error): sends give up at their next wait. */
+  private stopSends = false;
+  /**
+   * Sink health. Until a call has been answered (at start, and after a whole-call error) the sink
+   * is "down": one batch (the probe) makes the calls, with the shared outage backoff; the others
+   * wait and no new batch is started. The first answered call opens the window again.
+   */
+  private sinkUp = false;
+  private probe: object | null = null;
+  private outageRounds = 0;
+  private sinkWaiters: (() => void)[] = [];
 
   constructor(
     private readonly options: DeliveryOptions,
@@ -56,6 +86,7 @@ class SpoolDelivery implements Delivery {
     this.random = options.random ?? Math.random;
     this.policy = { ...DEFAULT_RESEND_POLICY, ...options.resendPolicy };
     this.maxBatchAgeMs = options.maxBatchAgeMs ?? 1000;
+    this.window = options.maxBatchesInFlight ?? DEFAULT_MAX_BATCHES_IN_FLIGHT;
     this.deadLetter = new DeadLetterFile(options.deadLetterDir, this.clock);
     this.recoverUntil = spool.endPosition;
   }
@@ -109,21 +140,30 @@ class SpoolDelivery implements Delivery {
     });
   }
 
-  /** Backoff sleep that close() cuts short (one pending sleep at most, nothing accumulates over a long outage). */
+  private stopping(): boolean {
+    return this.closing || this.stopSends;
+  }
+
+  /** Backoff sleep that close() cuts short (one pending sleep per batch at most, nothing accumulates over a long outage). */
   private backoff(ms: number): Promise<void> {
-    if (this.closing) return Promise.resolve();
+    if (this.stopping()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       const finish = () => {
         if (timer) clearTimeout(timer);
         timer = null;
-        if (this.cancelBackoff === finish) this.cancelBackoff = null;
+        this.cancelBackoffs.delete(finish);
         resolve();
       };
-      this.cancelBackoff = finish;
+      this.cancelBackoffs.add(finish);
       if (this.options.sleep) this.options.sleep(ms).then(finish, finish);
       else timer = setTimeout(finish, ms);
     });
+  }
+
+  private cancelWaits(): void {
+    for (const cancel of [...this.cancelBackoffs]) cancel();
+    for (const w of this.sinkWaiters.splice(0)) w();
   }
 
   accept(posts: Post[]): Promise<{ accepted: number; duplicates: number }> {
@@ -203,13 +243,44 @@ class SpoolDelivery implements Delivery {
     });
   }
 
-  private flushRequested(): boolean {
-    return this.closing || this.drainWaiters.length > 0 || comparePositions(this.spool.ackPosition, this.recoverUntil) < 0;
+  private flushRequested(batch: Batch): boolean {
+    return this.closing || this.drainWaiters.length > 0 || comparePositions(batch.start, this.recoverUntil) < 0;
   }
 
+  /**
+   * Reads batches from the spool and hands each to its own `send`, up to `window` at a time; acks
+   * the spool strictly in order as the oldest batches complete.
+   */
   private async run(): Promise<void> {
-    let batch: Batch = { records: [], bytes: 0, end: this.spool.ackPosition, startedAt: 0, skipped: 0 };
-    while (!this.closing || batch.records.length > 0 || this.spool.hasDataAfter(batch.end)) {
+    this.stopSends = false;
+    this.sinkUp = false;
+    this.probe = null;
+    this.outageRounds = 0;
+    this.inFlightBatches = [];
+    try {
+      await this.dispatchLoop();
+      // Closing: let calls under way finish (sends in backoff return at once), then ack what completed.
+      await Promise.all(this.inFlightBatches.map((d) => d.settled));
+      await this.ackCompleted();
+    } finally {
+      this.stopSends = true;
+      this.cancelWaits();
+      await Promise.all(this.inFlightBatches.map((d) => d.settled));
+    }
+  }
+
+  private async dispatchLoop(): Promise<void> {
+    let batch = emptyBatch(this.spool.ackPosition);
+    for (;;) {
+      await this.ackCompleted();
+      const room = this.inFlightBatches.length < this.window;
+      // While the sink is down (or not yet heard from) only the batches already out go on, through the probe.
+      const sinkAllows = this.sinkUp || this.inFlightBatches.length === 0;
+      if (this.closing && (!room || !sinkAllows || (batch.records.length === 0 && !this.spool.hasDataAfter(batch.end)))) return;
+      if (!room || !sinkAllows) {
+        await this.waitForWork();
+        continue;
+      }
       const read = await this.spool.read(batch.end, { records: batch.records.length, bytes: batch.bytes }, this.limits);
       if (read.records.length && batch.records.length === 0) batch.startedAt = this.clock();
       for (const r of read.records) {
@@ -220,63 +291,135 @@ class SpoolDelivery implements Delivery {
       if (read.oversize.length) {
         await this.deadLetter.write(read.oversize.map((record) => ({ reason: "oversize" as const, record })));
         this.counters.deadLettered += read.oversize.length;
-        if (batch.records.length === 0) await this.spool.ack(batch.end, read.oversize.length);
-        else batch.skipped += read.oversize.length;
+        batch.skipped += read.oversize.length;
       }
       if (batch.records.length === 0) {
-        this.settleDrains();
-        if (this.closing) break;
+        // Only oversize records so far: they are done, but the cursor may pass them only in order.
+        if (batch.skipped > 0) {
+          this.dispatch(batch);
+          batch = emptyBatch(batch.end);
+          continue;
+        }
+        if (this.closing) return;
         await this.waitForWork();
         continue;
       }
       const full = this.spool.hasDataAfter(batch.end) || batch.records.length >= this.limits.maxRecordsPerBatch;
       const age = this.clock() - batch.startedAt;
-      if (!full && !this.flushRequested() && age < this.maxBatchAgeMs) {
+      if (!full && !this.flushRequested(batch) && age < this.maxBatchAgeMs) {
         await this.waitForWork(this.maxBatchAgeMs - age);
         continue;
       }
-      const done = await this.send(batch.records);
-      if (!done) break; // closing with records unacknowledged: they stay in the spool
-      await this.spool.ack(batch.end, batch.records.length + batch.skipped);
-      batch = { records: [], bytes: 0, end: batch.end, startedAt: 0, skipped: 0 };
-      this.settleDrains();
-      if (this.closing) break;
+      this.dispatch(batch);
+      batch = emptyBatch(batch.end);
+      if (this.closing) return; // close flushes the batch being gathered, and starts nothing after it
     }
   }
 
-  /** Sends one batch until every record is acknowledged or dead-lettered; false if closing cut it short. */
+  private dispatch(batch: Batch): void {
+    const d: Dispatched = { batch, settled: Promise.resolve() };
+    const sending = batch.records.length ? this.send(batch.records) : Promise.resolve(true);
+    d.settled = sending.then(
+      (done) => {
+        d.done = done;
+        this.notify();
+      },
+      (err: unknown) => {
+        d.error = err ?? new Error("send failed");
+        this.notify();
+      },
+    );
+    this.inFlightBatches.push(d);
+  }
+
+  /** Acks the completed prefix of the batches in flight (one cursor write), never past an incomplete one. */
+  private async ackCompleted(): Promise<void> {
+    let records = 0;
+    let end: SpoolPosition | null = null;
+    let n = 0;
+    for (const d of this.inFlightBatches) {
+      if (d.error !== undefined) throw d.error;
+      if (d.done !== true) break;
+      records += d.batch.records.length + d.batch.skipped;
+      end = d.batch.end;
+      n++;
+    }
+    if (end) {
+      await this.spool.ack(end, records);
+      this.inFlightBatches.splice(0, n);
+    }
+    this.settleDrains();
+  }
+
+  /** Resolves true when this batch may make a call now; false if the sender is stopping. */
+  private async passGate(token: object): Promise<boolean> {
+    for (;;) {
+      if (this.sinkUp) return true;
+      if (this.probe === null || this.probe === token) {
+        this.probe = token;
+        return true;
+      }
+      if (this.stopping()) return false;
+      await new Promise<void>((resolve) => this.sinkWaiters.push(resolve));
+    }
+  }
+
+  private sinkAnswered(): void {
+    this.outageRounds = 0;
+    this.probe = null;
+    if (this.sinkUp) return;
+    this.sinkUp = true;
+    for (const w of this.sinkWaiters.splice(0)) w();
+    this.notify(); // the window opens again
+  }
+
+  /** A whole-call error: the sink is down for every batch. Returns the backoff this batch waits before its next call. */
+  private sinkFailed(token: object): number {
+    this.sinkUp = false;
+    this.probe ??= token;
+    // A batch that is not the probe waits in passGate for the sink to answer someone, without calling;
+    // only the probe's failures grow the backoff, so concurrent failures count as one round.
+    if (this.probe !== token) return 0;
+    this.outageRounds++;
+    return backoffDelay(this.outageRounds, this.random, this.policy);
+  }
+
+  /** Sends one batch until every record is acknowledged or dead-lettered; false if the sender stopped first. */
   private async send(records: Buffer[]): Promise<boolean> {
+    const token = {};
     let pending: Entry[] = records.map((data) => ({ data, permanentFailures: 0 }));
-    let round = 0;
+    let recordRounds = 0;
+    let waitMs = 0;
+    let first = true;
     while (pending.length > 0) {
-      if (round > 0) {
-        if (this.closing) return false;
-        const delayMs = backoffDelay(round, this.random, this.policy);
-        this.log({ event: "resend-wait", round, records: pending.length, delayMs });
-        await this.backoff(delayMs);
-        if (this.closing) return false;
-        this.counters.resent += pending.length;
+      if (!first) {
+        if (this.stopping()) return false;
+        if (waitMs > 0) {
+          this.log({ event: "resend-wait", round: this.probe === token ? this.outageRounds : recordRounds, records: pending.length, delayMs: waitMs });
+          await this.backoff(waitMs);
+          if (this.stopping()) return false;
+        }
       }
-      round++;
-      this.counters.inFlight = pending.length;
+      if (!(await this.passGate(token))) return false;
+      if (!first) this.counters.resent += pending.length;
+      first = false;
+      const sent = pending.length;
+      this.counters.inFlight += sent;
       let failed;
-      try {
-        failed = (await this.options.sink.putRecordBatch(pending.map((e) => e.data))).failed;
-      } catch (err) {
-        this.counters.sinkErrors++;
-        this.log({ event: "sink-error", records: pending.length, round, error: (err as Error)?.name ?? "Error", message: String((err as Error)?.message ?? err) });
-        continue;
-      } finally {
-        this.counters.inFlight = 0;
-      }
       let plan;
       try {
+        failed = (await this.options.sink.putRecordBatch(pending.map((e) => e.data))).failed;
         plan = planResend(pending, failed, (e) => e.permanentFailures, this.policy);
       } catch (err) {
         this.counters.sinkErrors++;
-        this.log({ event: "sink-error", records: pending.length, round, error: "RangeError", message: (err as Error).message });
+        const name = err instanceof RangeError ? "RangeError" : ((err as Error)?.name ?? "Error");
+        this.log({ event: "sink-error", records: sent, round: this.outageRounds + 1, error: name, message: String((err as Error)?.message ?? err) });
+        waitMs = this.sinkFailed(token);
         continue;
+      } finally {
+        this.counters.inFlight -= sent;
       }
+      this.sinkAnswered();
       for (const [entry, n] of plan.permanentCounts) entry.permanentFailures = n;
       this.counters.delivered += plan.accepted;
       if (plan.accepted > 0) this.lastDeliveredAt = this.clock();
@@ -284,7 +427,7 @@ class SpoolDelivery implements Delivery {
         this.counters.sinkErrors += failed.length;
         const codes: Record<string, number> = {};
         for (const f of failed) codes[f.errorCode] = (codes[f.errorCode] ?? 0) + 1;
-        this.log({ event: "records-failed", round, failed: failed.length, of: pending.length, codes });
+        this.log({ event: "records-failed", round: recordRounds + 1, failed: failed.length, of: sent, codes });
       }
       if (plan.deadLetter.length) {
         await this.deadLetter.write(plan.deadLetter.map((d) => ({ reason: "rejected" as const, record: d.entry.data, errorCode: d.errorCode, errorMessage: d.errorMessage })));
@@ -292,6 +435,7 @@ class SpoolDelivery implements Delivery {
         this.log({ event: "dead-lettered", reasons: ["rejected"], count: plan.deadLetter.length });
       }
       pending = plan.resend;
+      if (pending.length) waitMs = backoffDelay(++recordRounds, this.random, this.policy);
     }
     return true;
   }
@@ -301,7 +445,7 @@ class SpoolDelivery implements Delivery {
       this.refusing = true;
       await this.acceptChain;
       this.closing = true;
-      this.cancelBackoff?.();
+      this.cancelWaits();
       this.notify();
       await this.loop;
       if (this.timer) clearTimeout(this.timer);
@@ -326,6 +470,10 @@ class SpoolDelivery implements Delivery {
  * await delivery.close();
  */
 export async function openDelivery(options: DeliveryOptions): Promise<Delivery> {
+  const window = options.maxBatchesInFlight;
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1 && window <= MAX_BATCHES_IN_FLIGHT_LIMIT)) {
+    throw new DeliveryConfigError(`must be an integer from 1 to ${MAX_BATCHES_IN_FLIGHT_LIMIT}, got ${String(window)}`, "maxBatchesInFlight");
+  }
   const spool = await DiskSpool.open(options.spoolDir, options.segmentBytes ? { segmentBytes: options.segmentBytes } : {});
   const recent = await RecentIdsFile.open(options.spoolDir, options.dedupeWindow ?? 200_000);
   // An append whose ids never reached recent-ids.txt (killed in between) is in the newest segment.
