@@ -1,7 +1,7 @@
 /**
  * The soak (packages/local/test/soak) as a benchmark: X server → collector → Firehose-protocol
  * server with injected faults → processor → lake, for `--seconds` (default 300) at `--rate`
- * posts/s (default 1000), with `--record-failure-rate` per-record failures (default 0.02).
+ * posts/s (default 1000), with `--record-failure-rate` per-record failures (default 0.1).
  * Writes the summary into BENCHMARKS.md, section "soak".
  *
  * Run: npx tsx bench/soak.ts --seconds 300
@@ -11,7 +11,13 @@ import { formatSoakSummary, runSoak } from "../packages/local/test/soak/run-soak
 import { machineLine, writeBenchmarkSection } from "./benchmarks-file.ts";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "300" }, rate: { type: "string", default: "1000" }, "record-failure-rate": { type: "string", default: "0.02" } },
+  options: {
+    seconds: { type: "string", default: "300" },
+    rate: { type: "string", default: "1000" },
+    "record-failure-rate": { type: "string", default: "0.1" },
+    // print only: try other settings without replacing the recorded run
+    "no-write": { type: "boolean", default: false },
+  },
 });
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
@@ -26,7 +32,7 @@ const summary = formatSoakSummary(result);
 process.stdout.write(summary);
 const pass =
   result.table.missing === 0 && result.table.rows === result.table.distinct && result.table.rows === result.created && result.processor.processingFailed === 0;
-writeBenchmarkSection(
+if (!values["no-write"]) writeBenchmarkSection(
   "soak",
   `## Soak: whole pipeline under faults (soak)
 
