@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { encodeFirehoseRecord, generateStreamLines, postFromStreamLine } from "@defi-sentiment/shared";
 import { SCORER_VERSION } from "@defi-sentiment/scorer";
 import { openLocalPipeline } from "./local-pipeline.ts";
+import { objectLines } from "../test/lake-lines.ts";
 
 let lake: string;
 beforeEach(() => (lake = mkdtempSync(path.join(os.tmpdir(), "local-"))));
@@ -18,19 +18,6 @@ async function send(stream: { putRecordBatch(r: Uint8Array[]): Promise<{ failed:
   for (let i = 0; i < recs.length; i += 500) expect((await stream.putRecordBatch(recs.slice(i, i + 500))).failed).toEqual([]);
 }
 
-function rawLines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const f = path.join(d, e);
-      if (statSync(f).isDirectory()) walk(f);
-      else if (f.endsWith(".gz")) out.push(...gunzipSync(readFileSync(f)).toString().trim().split("\n"));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 describe("local pipeline: delivery stream → scorer handler → warehouse", () => {
   it("scores every post through the Lambda's transformation and lands one row each", async () => {
     const p = await openLocalPipeline({ lakeDir: lake, bufferBytes: 256 * 1024 });
@@ -41,7 +28,7 @@ describe("local pipeline: delivery stream → scorer handler → warehouse", () 
     expect(versions).toEqual([{ v: SCORER_VERSION }]);
     const labels = await p.warehouse.ask("sentimentShare");
     expect(labels.map((l) => l.sentiment_label).sort()).toEqual(["negative", "neutral", "positive"]);
-    expect(rawLines(path.join(lake, "raw"))).toHaveLength(3000);
+    expect(objectLines(path.join(lake, "raw"))).toHaveLength(3000);
     await p.close();
   });
 
@@ -71,7 +58,7 @@ describe("local pipeline: delivery stream → scorer handler → warehouse", () 
     await p.close();
     const reopened = await openLocalPipeline({ lakeDir: lake });
     expect(await reopened.warehouse.count()).toBe(3);
-    expect(rawLines(path.join(lake, "errors", "processing-failed"))).toHaveLength(2);
+    expect(objectLines(path.join(lake, "errors", "processing-failed"))).toHaveLength(2);
     await reopened.close();
   });
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { encodeFirehoseRecord, generateStreamLines, postFromStreamLine } from "@defi-sentiment/shared";
 import { openLocalPipeline } from "../src/local-pipeline.ts";
+import { objectLines } from "./lake-lines.ts";
 
 let lake: string;
 beforeEach(() => (lake = mkdtempSync(path.join(os.tmpdir(), "bad-"))));
@@ -30,19 +30,6 @@ function hostile(): [name: string, data: Buffer][] {
   ];
 }
 
-function lines(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const f = path.join(d, e);
-      if (statSync(f).isDirectory()) walk(f);
-      else if (f.endsWith(".gz")) out.push(...gunzipSync(readFileSync(f)).toString().split("\n").filter(Boolean));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 describe("bad input through the local pipeline", () => {
   it("turns each hostile record into an error record and keeps every good neighbour", async () => {
     const p = await openLocalPipeline({ lakeDir: lake });
@@ -61,7 +48,7 @@ describe("bad input through the local pipeline", () => {
     // everything else hostile fails alone.
     expect(await p.warehouse.count()).toBe(posts.length + 2);
     expect(await p.warehouse.query("SELECT id FROM scored_posts WHERE id LIKE '186000000000000000%'")).toEqual([{ id: "18600000000000000012345" }]);
-    const errors = lines(path.join(lake, "errors", "processing-failed")).map((l) => JSON.parse(l));
+    const errors = objectLines(path.join(lake, "errors", "processing-failed")).map((l) => JSON.parse(l));
     expect(errors).toHaveLength(bad.length - 2);
     for (const e of errors) expect(e.reason).toMatch(/\S/);
     const big = await p.warehouse.query("SELECT length(text) AS n FROM scored_posts WHERE id = '77'");
