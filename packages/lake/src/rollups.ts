@@ -25,9 +25,7 @@ export const ROLLUP_DDL = [
   posts BIGINT NOT NULL,
   engagement BIGINT NOT NULL,
   score_sum DOUBLE NOT NULL,
-  positive BIGINT NOT NULL,
-  neutral BIGINT NOT NULL,
-  negative BIGINT NOT NULL,
+${SENTIMENT_LABELS.map((l) => `  ${l} BIGINT NOT NULL,`).join("\n")}
   username VARCHAR,
   username_at VARCHAR,
   followers BIGINT,
@@ -63,11 +61,15 @@ export const ROLLUP_TABLES = ["rollup_authors", "rollup_hours", "rollup_location
 
 const TAG_KINDS = Object.entries(TAG_COUNTS);
 
-/** (kind, normalised tag, row) for every tag of every row of `src`; `where` filters the pairs. */
-const tagsOf = (src: string, where = "TRUE") =>
-  TAG_KINDS.map(([kind, { column, expr }]) => `SELECT '${kind}' AS kind, ${expr} AS tag, * EXCLUDE (tag) FROM (SELECT *, UNNEST(${column}) AS tag FROM ${src}) WHERE tag IS NOT NULL AND (${where.replace(/\$expr/g, expr).replace(/\$kind/g, `'${kind}'`)})`).join("\nUNION ALL\n");
+/** A condition on one kind's normalised tag (`expr`), e.g. to keep only some tags. */
+type TagFilter = (kind: string, expr: string) => string;
 
-const label = (l: string) => `sum(w) FILTER (WHERE sentiment_label = '${l}')`;
+/** (kind, normalised tag, row) for every tag of every row of `src`, optionally filtered. */
+const tagsOf = (src: string, where: TagFilter = () => "TRUE") =>
+  TAG_KINDS.map(([kind, { column, expr }]) => `SELECT '${kind}' AS kind, ${expr} AS tag, * EXCLUDE (tag) FROM (SELECT *, UNNEST(${column}) AS tag FROM ${src}) WHERE tag IS NOT NULL AND (${where(kind, expr)})`).join("\nUNION ALL\n");
+
+/** Weighted count per label, one column each. */
+const labelSums = SENTIMENT_LABELS.map((l) => `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)`).join(", ");
 
 /** The latest non-null value of `column` (by the shared LATEST_ROW_KEY, nulls skipped as max_by does), and its key. */
 const latest = (column: string, as: string, filter = "TRUE") =>
@@ -80,8 +82,7 @@ const takeLater = (field: string) =>
 /** `src` rows with a weight column `w` (+1 or -1); the latest username and followers come from +1 rows only. */
 function mergeAuthors(src: string): string {
   return `INSERT INTO rollup_authors
-SELECT author_id, sum(w), sum(w * engagement), sum(w * sentiment_score),
-  coalesce(${label("positive")}, 0), coalesce(${label("neutral")}, 0), coalesce(${label("negative")}, 0),
+SELECT author_id, sum(w), sum(w * engagement), sum(w * sentiment_score), ${labelSums},
   ${latest("author_username", "username", "w > 0")},
   ${latest("author_followers_count", "followers", "w > 0")}
 FROM ${src}
@@ -90,9 +91,7 @@ ON CONFLICT (author_id) DO UPDATE SET
   posts = rollup_authors.posts + excluded.posts,
   engagement = rollup_authors.engagement + excluded.engagement,
   score_sum = rollup_authors.score_sum + excluded.score_sum,
-  positive = rollup_authors.positive + excluded.positive,
-  neutral = rollup_authors.neutral + excluded.neutral,
-  negative = rollup_authors.negative + excluded.negative,
+${SENTIMENT_LABELS.map((l) => `  ${l} = rollup_authors.${l} + excluded.${l},`).join("\n")}
   ${takeLater("username")},
   ${takeLater("followers")}`;
 }
@@ -129,7 +128,7 @@ GROUP BY author_location
 ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.posts`;
 }
 
-function mergeTags(src: string, where?: string): string {
+function mergeTags(src: string, where?: TagFilter): string {
   return `INSERT INTO rollup_tags
 SELECT kind, tag, sentiment_label, sum(w), sum(w * sentiment_score)
 FROM (${tagsOf(src, where)})
@@ -144,18 +143,10 @@ ON CONFLICT (kind, tag, sentiment_label) DO UPDATE SET
  * the table's columns; `removed` null when nothing is replaced), then drop emptied groups.
  */
 export function applyDeltaSql(added: string, removed: string | null): string[] {
-  if (removed === null) {
-    const src = `(SELECT 1 AS w, * FROM ${added})`;
-    return [mergeAuthors(src), mergeHours(src), mergeLocations(src), mergeTags(src)];
-  }
-  const src = `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
-  return [
-    mergeAuthors(src),
-    mergeHours(src),
-    mergeLocations(src),
-    mergeTags(src),
-    ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t} WHERE posts = 0`),
-  ];
+  const src = removed === null ? `(SELECT 1 AS w, * FROM ${added})` : `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
+  const merges = [mergeAuthors(src), mergeHours(src), mergeLocations(src), mergeTags(src)];
+  // only a removal can empty a group
+  return removed === null ? merges : [...merges, ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t} WHERE posts = 0`)];
 }
 
 /**
@@ -173,7 +164,7 @@ export function rebuildTouchedSql(touched: string): string[] {
     mergeLocations(rowsOf(`author_location IN (SELECT author_location FROM ${touched})`)),
     `CREATE OR REPLACE TEMP TABLE _touched_tags AS SELECT DISTINCT kind, tag FROM (${tagsOf(`(SELECT 1 AS w, * FROM ${touched})`)})`,
     "DELETE FROM rollup_tags WHERE EXISTS (SELECT 1 FROM _touched_tags x WHERE x.kind = rollup_tags.kind AND x.tag = rollup_tags.tag)",
-    mergeTags(`(SELECT 1 AS w, * FROM ${T})`, "$expr IN (SELECT tag FROM _touched_tags WHERE kind = $kind)"),
+    mergeTags(`(SELECT 1 AS w, * FROM ${T})`, (kind, expr) => `${expr} IN (SELECT tag FROM _touched_tags WHERE kind = '${kind}')`),
   ];
 }
 
@@ -187,7 +178,7 @@ const avg = "round(sum(score_sum) / sum(posts), 4) AS avg_score";
 const share = "round(CAST(sum(posts) AS double) / sum(sum(posts)) OVER (), 4)";
 
 const influencers = (order: string) => `SELECT author_id, username, followers, posts, engagement,
-  round(score_sum / posts, 4) AS avg_score, positive, neutral, negative
+  round(score_sum / posts, 4) AS avg_score, ${SENTIMENT_LABELS.join(", ")}
 FROM rollup_authors
 ORDER BY ${order}, author_id
 LIMIT 25`;

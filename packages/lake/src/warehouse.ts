@@ -56,9 +56,14 @@ export function stagedRowsSql(files: string[]): string {
 QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1`;
 }
 
-/** Ids as a SQL IN list of literals: DuckDB looks literal lists up in the primary-key index. */
-const idList = (ids: readonly string[]) => ids.map(sqlString).join(", ");
-const ID_LOOKUP_CHUNK = 1000;
+/**
+ * What `id IN (…)` should hold for `ids` (also in `relation`): a few as literals, which DuckDB
+ * looks up in the primary-key index; many as the relation, since one scan of the ids beats
+ * thousands of index probes.
+ */
+function idsIn(ids: readonly string[], relation: string): string {
+  return ids.length <= 1000 ? ids.map(sqlString).join(", ") : `SELECT ${q(SCORED_POST_KEY)} FROM ${relation}`;
+}
 
 export class Warehouse {
   /** Writes run one at a time, each in its own transaction on its own connection. */
@@ -170,20 +175,13 @@ export class Warehouse {
       await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
       await w.run(`CREATE OR REPLACE TEMP TABLE _held AS SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`);
       const held = (await w.runAndReadAll(`SELECT ${key} FROM _held`)).getRows().map((r) => String(r[0]));
-      if (held.length <= ID_LOOKUP_CHUNK) {
-        // a few ids: literal lists are looked up in the primary-key index
-        await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idList(held)})`);
-      } else {
-        // many (a rescore, a replay): one scan of the ids beats thousands of index probes
-        await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT t.* FROM ${SCORED_TABLE_NAME} t SEMI JOIN _held h ON t.${key} = h.${key}`);
-      }
+      await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(held, "_held")})`);
       // The latest collected_at wins; the winners replace their rows by delete + insert (a
       // third of the cost of ON CONFLICT DO UPDATE over every column).
       await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${version} >= o.${version}`);
       const won = (await w.runAndReadAll(`SELECT ${key} FROM _won`)).getRows().map((r) => String(r[0]));
       if (won.length > 0) {
-        const ids = won.length <= ID_LOOKUP_CHUNK ? idList(won) : `SELECT ${key} FROM _won`;
-        await w.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${ids})`);
+        await w.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(won, "_won")})`);
         await w.run(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _won`);
       }
       if (this.rollups) {

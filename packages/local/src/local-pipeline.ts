@@ -23,7 +23,7 @@ export interface LocalPipelineOptions {
   scoreInWorker?: boolean;
   /** DuckDB threads (default 2). A bulk load on two cores is faster with 1: scoring keeps the other core. */
   warehouseThreads?: number;
-  /** Scoring worker threads (default: one per core). */
+  /** Scoring worker threads (default: one per core beyond the main thread's, at least one). */
   scoringWorkers?: number;
   log?: (event: Record<string, unknown>) => void;
 }
