@@ -9,6 +9,7 @@ export * from "./scored-post.ts";
 export * from "./codecs.ts";
 export * from "./firehose.ts";
 export * from "./lake-layout.ts";
+export * from "./iso-time.ts";
 export * from "./post-line.ts";
 export * from "./queries/questions.ts";
 export * from "./synthetic/generator.ts";

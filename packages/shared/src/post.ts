@@ -3,6 +3,7 @@
  * lake holds. Flat, author embedded, every id a string.
  */
 import { z } from "zod";
+import { canonicalIso, isoOf } from "./iso-time.ts";
 import {
   XIdSchema,
   type XEntities,
@@ -95,7 +96,7 @@ export function postFromX(
   return {
     id: tweet.id,
     text: note?.text ?? tweet.text,
-    created_at: new Date(tweet.created_at).toISOString(),
+    created_at: canonicalIso(tweet.created_at),
     lang: tweet.lang ?? null,
     conversation_id: tweet.conversation_id ?? null,
     edit_history_tweet_ids: tweet.edit_history_tweet_ids ?? [tweet.id],
@@ -119,7 +120,7 @@ export function postFromX(
     rule_ids: (matchingRules ?? []).map((r) => String(r.id)),
     rule_tags: (matchingRules ?? []).flatMap((r) => (r.tag ? [r.tag] : [])),
     source,
-    collected_at: collectedAt.toISOString(),
+    collected_at: isoOf(collectedAt),
   };
 }
 

@@ -7,6 +7,7 @@
  * positive / neutral / negative posts, heavy-tailed authorship (few authors post a lot, Zipf),
  * log-normal follower counts, messy free-text locations, timestamps spread over days.
  */
+import { isoOfMs } from "../iso-time.ts";
 import type { XStreamLine, XUser } from "../x-api.ts";
 import { LOCATIONS, PROTOCOLS, TOKENS, PHRASES, HASHTAGS, OPENERS, DOMAINS, FIRST, LAST } from "./vocabulary.ts";
 
@@ -56,7 +57,7 @@ function makeAuthors(r: () => number, n: number): XUser[] {
       style < 0.3 ? `${first}${last}${i}` : style < 0.6 ? `${first}_${pick(r, TOKENS).toLowerCase()}${i}` : `${last}defi${i}`;
     const followers = Math.round(Math.exp(5.5 + 2.2 * normal(r)));
     users.push({
-      id: String(1_500_000_000_000_000_000n + BigInt(i)),
+      id: syntheticId(15, i),
       username,
       name: style < 0.5 ? `${first[0]!.toUpperCase()}${first.slice(1)} ${last}` : `${first} | ${pick(r, PROTOCOLS)} maxi`,
       location: pick(r, LOCATIONS),
@@ -71,6 +72,9 @@ function makeAuthors(r: () => number, n: number): XUser[] {
   }
   return users;
 }
+
+/** `String(base * 10^18 + n)` for 0 ≤ n < 10^18, without BigInt (ids are made per post). */
+const syntheticId = (base: 1 | 15, n: number): string => `${base === 1 ? "1" : "15"}${String(n).padStart(base === 1 ? 18 : 17, "0")}`;
 
 /** Zipf-like index in [0, n): author 0 posts most. */
 function zipf(r: () => number, n: number): number {
@@ -97,49 +101,53 @@ export function* generateStreamLines(count: number, options: GeneratorOptions = 
     const author = authors[zipf(r, authors.length)]!;
     const m = author.public_metrics!;
     m.followers_count = Math.max(0, m.followers_count + Math.round((r() - 0.45) * 3));
-    const created = new Date(end - span + Math.floor((n / count) * span) + Math.floor(r() * 60_000));
+    const createdMs = end - span + Math.floor((n / count) * span) + Math.floor(r() * 60_000);
     const protocol = pick(r, PROTOCOLS);
     const token = pick(r, TOKENS);
     const feel = mood(r);
     const tag1 = pick(r, HASHTAGS);
     const phrase = pick(r, PHRASES[feel]);
     const hasCashtag = phrase.includes("{t}");
-    const parts = [pick(r, OPENERS), phrase.replace("{p}", protocol).replace("{t}", `$${token}`)];
+    const opener = pick(r, OPENERS);
+    const body = phrase.replace("{p}", protocol).replace("{t}", `$${token}`);
+    let text = opener && body ? `${opener} ${body}` : opener || body;
     const withTag = r() < 0.6;
-    if (withTag) parts.push(`#${tag1}`);
+    if (withTag) text = text ? `${text} #${tag1}` : `#${tag1}`;
     const withUrl = r() < 0.25;
     const domain = pick(r, DOMAINS);
-    if (withUrl) parts.push(`https://t.co/${n.toString(36)}`);
-    const text = parts.filter(Boolean).join(" ");
-    const id = String(1_000_000_000_000_000_000n + BigInt(n));
+    const shortUrl = withUrl ? `https://t.co/${n.toString(36)}` : "";
+    if (withUrl) text = text ? `${text} ${shortUrl}` : shortUrl;
+    const id = syntheticId(1, n);
     const popular = Math.exp(normal(r) * 1.5) * Math.log10(10 + m.followers_count);
     const isReply = r() < 0.15;
-    const matched = rules.filter((_, i) => i === n % rules.length || r() < 0.2);
+    const matched: { id: string; tag: string }[] = [];
+    for (let i = 0; i < rules.length; i++) if (i === n % rules.length || r() < 0.2) matched.push(rules[i]!);
+    const tweet: XStreamLine["data"] = {
+      id,
+      text,
+      author_id: author.id,
+      created_at: isoOfMs(createdMs),
+      lang: "en",
+      conversation_id: id,
+      edit_history_tweet_ids: [id],
+    };
+    if (isReply) tweet.referenced_tweets = [{ type: "replied_to", id: syntheticId(1, Math.floor(r() * (n + 1))) }];
+    tweet.public_metrics = {
+      retweet_count: Math.floor(popular * r()),
+      reply_count: Math.floor(popular * r() * 0.5),
+      like_count: Math.floor(popular * 3 * r()),
+      quote_count: Math.floor(popular * r() * 0.2),
+      bookmark_count: Math.floor(popular * r() * 0.3),
+      impression_count: Math.floor(popular * 100 * (1 + r())),
+    };
+    const entities: NonNullable<XStreamLine["data"]["entities"]> = {};
+    if (hasCashtag) entities.cashtags = [{ tag: token }];
+    if (withTag) entities.hashtags = [{ tag: tag1 }];
+    if (withUrl) entities.urls = [{ url: shortUrl, expanded_url: `https://${domain}/p/${n}` }];
+    tweet.entities = entities;
     yield {
-      data: {
-        id,
-        text,
-        author_id: author.id,
-        created_at: created.toISOString(),
-        lang: "en",
-        conversation_id: id,
-        edit_history_tweet_ids: [id],
-        ...(isReply ? { referenced_tweets: [{ type: "replied_to" as const, id: String(1_000_000_000_000_000_000n + BigInt(Math.floor(r() * (n + 1)))) }] } : {}),
-        public_metrics: {
-          retweet_count: Math.floor(popular * r()),
-          reply_count: Math.floor(popular * r() * 0.5),
-          like_count: Math.floor(popular * 3 * r()),
-          quote_count: Math.floor(popular * r() * 0.2),
-          bookmark_count: Math.floor(popular * r() * 0.3),
-          impression_count: Math.floor(popular * 100 * (1 + r())),
-        },
-        entities: {
-          ...(hasCashtag ? { cashtags: [{ tag: token }] } : {}),
-          ...(withTag ? { hashtags: [{ tag: tag1 }] } : {}),
-          ...(withUrl ? { urls: [{ url: `https://t.co/${n.toString(36)}`, expanded_url: `https://${domain}/p/${n}` }] } : {}),
-        },
-      },
-      includes: { users: [{ ...author, public_metrics: { ...m } }] },
+      data: tweet,
+      includes: { users: [{ id: author.id, username: author.username, name: author.name, location: author.location, verified: author.verified, public_metrics: { ...m } }] },
       matching_rules: matched.length ? matched : [rules[0]!],
     };
   }
