@@ -3,7 +3,7 @@
  * semantics whose transformation is the scorer's (the same code the Lambda runs), landing rows
  * in the DuckDB warehouse and files in the lake folder.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { LocalDeliveryStream, Warehouse } from "@defi-sentiment/lake";
@@ -39,8 +39,9 @@ export interface LocalPipeline {
 export async function openLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const { lakeDir } = options;
   mkdirSync(path.join(lakeDir, "logs"), { recursive: true });
-  const scorerLog = path.join(lakeDir, "logs", "scorer.ndjson");
-  const logLine = (line: LogLine) => appendFileSync(scorerLog, JSON.stringify(line) + "\n");
+  // Opened once: a line per scored invocation, and appendFileSync would open and close each time.
+  const scorerLog = openSync(path.join(lakeDir, "logs", "scorer.ndjson"), "a");
+  const logLine = (line: LogLine) => writeSync(scorerLog, JSON.stringify(line) + "\n");
   const worker = options.scoreInWorker === false ? null : startWorkerTransform(logLine, options.scoringWorkers !== undefined ? { workers: options.scoringWorkers } : {});
   const warehouse = await Warehouse.open(path.join(lakeDir, LOCAL_WAREHOUSE_FILE), options.warehouseThreads ? { threads: options.warehouseThreads } : {});
   const stream = await LocalDeliveryStream.open({
@@ -65,6 +66,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
         await stream.close();
       } finally {
         await worker?.close();
+        closeSync(scorerLog);
       }
       await warehouse.checkpoint();
       warehouse.close();

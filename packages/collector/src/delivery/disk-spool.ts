@@ -9,7 +9,6 @@
  *   behind by a crash between cursor commit and unlink, and counts the backlog.
  * - Reads go in bounded windows from the cursor; the backlog is never held in memory.
  */
-import { closeSync, openSync, fsyncSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { fitsBatch, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
@@ -35,6 +34,8 @@ export interface SpoolRead {
 const SEGMENT = /^segment-(\d{12})\.ndjson$/;
 const ACK_FILE = "ack.json";
 const NEWLINE = 0x0a;
+/** Bytes read from a segment at a time (a full batch of typical posts; reads loop for more). */
+const READ_WINDOW = 1024 * 1024;
 
 const segmentName = (n: number) => `segment-${String(n).padStart(12, "0")}.ndjson`;
 
@@ -42,12 +43,13 @@ export function comparePositions(a: SpoolPosition, b: SpoolPosition): number {
   return a.segment !== b.segment ? a.segment - b.segment : a.offset - b.offset;
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, "r");
+/** Makes a rename or a new file in `dir` durable; off the event loop (an ack runs per batch). */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -118,7 +120,7 @@ export class DiskSpool {
     spool.backlogRecords = await spool.countLines(spool.ackPos);
     const last = live[live.length - 1]!;
     spool.writer = await open(path.join(dir, segmentName(last)), "r+");
-    fsyncDir(dir);
+    await fsyncDir(dir);
     return spool;
   }
 
@@ -223,7 +225,7 @@ export class DiskSpool {
       last += 1;
       this.writer = await open(path.join(this.dir, segmentName(last)), "w+");
       this.sizes.set(last, 0);
-      fsyncDir(this.dir);
+      await fsyncDir(this.dir);
     }
     const data = Buffer.concat(records as Buffer[]);
     const offset = this.sizes.get(last)!;
@@ -269,10 +271,12 @@ export class DiskSpool {
       const available = size - pos.offset;
       if (available <= 0) break;
       const handle = await this.readHandle(pos.segment);
-      let window = Math.min(available, limits.maxBatchBytes - bytes + limits.maxRecordBytes + 2);
+      // A batch holds at most maxRecordsPerBatch records: read about that many (records average
+      // well under 2 KiB), growing the window only for a record longer than it.
+      let window = Math.min(available, limits.maxBatchBytes - bytes + limits.maxRecordBytes + 2, READ_WINDOW);
       let buf: Buffer;
       for (;;) {
-        buf = Buffer.alloc(window);
+        buf = Buffer.allocUnsafe(window);
         const { bytesRead } = await handle.read(buf, 0, window, pos.offset);
         buf = buf.subarray(0, bytesRead);
         if (buf.indexOf(NEWLINE) !== -1 || window >= available) break;
@@ -312,7 +316,7 @@ export class DiskSpool {
       await handle.close();
     }
     await rename(tmp, path.join(this.dir, ACK_FILE));
-    fsyncDir(this.dir);
+    await fsyncDir(this.dir);
     this.ackPos = target;
     this.backlogRecords = Math.max(0, this.backlogRecords - records);
     for (const segment of [...this.sizes.keys()]) {
