@@ -86,12 +86,16 @@ describe("rollups", () => {
       batch.push({ ...batch[0]! }); // a duplicate inside one batch
       await wh.upsert(batch);
       await expectRollupsMatchTable(wh, `after upsert ${round}`);
+      // only new ids, once each: the warehouse's plain-insert path
+      const fresh = Array.from({ length: 10 }, (_, i) => randomRow(String(3_000_000_000_000_000_000n + BigInt(round * 100 + i)), round));
+      await wh.upsert(fresh);
+      await expectRollupsMatchTable(wh, `after new posts ${round}`);
       if (round % 4 === 0) {
         await wh.deleteIds([pick(ids), pick(ids), pick(ids), "no-such-id"]);
         await expectRollupsMatchTable(wh, `after delete ${round}`);
       }
     }
-    expect(await wh.count()).toBeGreaterThan(40);
+    expect(await wh.count()).toBeGreaterThan(160);
   });
 
   it("keep the latest version's author fields and drop an author whose posts are all deleted", async () => {

@@ -49,11 +49,20 @@ const READ_COLUMNS = `{${SCORED_POST_COLUMNS.map((c) => `${sqlString(c.name)}: $
 
 const columnList = SCORED_POST_COLUMNS.map((c) => q(c.name)).join(", ");
 
+/** Rows of NDJSON files, typed as the table (duplicates and all). */
+export function readRowsSql(files: string[]): string {
+  const list = `[${files.map(sqlString).join(", ")}]`;
+  return `SELECT ${columnList} FROM read_json(${list}, format = 'newline_delimited', columns = ${READ_COLUMNS})`;
+}
+
+/** The rows of `relation`, one per id: the latest `collected_at`. */
+function latestPerIdSql(relation: string): string {
+  return `SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1`;
+}
+
 /** Rows of NDJSON files, typed as the table, one per id (the latest `collected_at` of the files). */
 export function stagedRowsSql(files: string[]): string {
-  const list = `[${files.map(sqlString).join(", ")}]`;
-  return `SELECT ${columnList} FROM read_json(${list}, format = 'newline_delimited', columns = ${READ_COLUMNS})
-QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1`;
+  return latestPerIdSql(`(${readRowsSql(files)})`);
 }
 
 /**
@@ -137,21 +146,16 @@ export class Warehouse {
     this.rollups = true;
   }
 
-  /** Runs `body` in a transaction on the writer connection, after every earlier write. */
-  private write<T>(body: (w: DuckDBConnection) => Promise<T>): Promise<T> {
-    const run = this.writes.catch(() => {}).then(async () => {
-      await this.writer.run("BEGIN TRANSACTION");
-      try {
-        const out = await body(this.writer);
-        await this.writer.run("COMMIT");
-        return out;
-      } catch (err) {
-        await this.writer.run("ROLLBACK").catch(() => {});
-        throw err;
-      }
-    });
+  /** Runs `body` on the writer connection, after every earlier write. */
+  private serial<T>(body: (w: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.writes.catch(() => {}).then(() => body(this.writer));
     this.writes = run;
     return run;
+  }
+
+  /** Runs `body` in a transaction on the writer connection, after every earlier write. */
+  private write<T>(body: (w: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.serial((w) => transaction(w, () => body(w)));
   }
 
   /**
@@ -161,37 +165,57 @@ export class Warehouse {
    */
   async upsertNdjsonFiles(files: string[]): Promise<void> {
     if (files.length === 0) return;
+    await this.serial(async (w) => {
+      // A temp table: never durable, so staging it outside the transaction is safe, and it
+      // survives the rollback of a first attempt.
+      await w.run(`CREATE OR REPLACE TEMP TABLE _staged AS ${readRowsSql(files)}`);
+      // Usually every id is new and appears once: a plain insert (the primary key checks it)
+      // costs a third of ON CONFLICT and needs no dedupe. Any duplicate fails it, and the
+      // batch takes the general path instead.
+      try {
+        await transaction(w, async () => {
+          await w.run(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _staged`);
+          if (this.rollups) for (const sql of applyDeltaSql("_staged", null)) await w.run(sql);
+        });
+        return;
+      } catch {
+        // the general path reports any error that is not a duplicate
+      }
+      await w.run(`CREATE OR REPLACE TEMP TABLE _staged AS ${latestPerIdSql("_staged")}`);
+      await transaction(w, () => this.mergeStaged(w));
+    });
+  }
+
+  /** Upserts `_staged` (one row per id) when some ids may already be held. */
+  private async mergeStaged(w: DuckDBConnection): Promise<void> {
     const key = q(SCORED_POST_KEY);
     const version = q(SCORED_POST_VERSION_COLUMN);
-    await this.write(async (w) => {
-      await w.run(`CREATE OR REPLACE TEMP TABLE _staged AS ${stagedRowsSql(files)}`);
-      const staged = Number((await w.runAndReadAll("SELECT count(*) FROM _staged")).getRows()[0]![0]);
-      // New ids go straight in; only ids already held need their old rows (usually none).
-      const inserted = await w.runAndReadAll(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _staged ON CONFLICT DO NOTHING RETURNING ${key}`);
-      if (inserted.currentRowCount === staged) {
-        if (this.rollups) for (const sql of applyDeltaSql("_staged", null)) await w.run(sql);
-        return;
-      }
-      await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
-      await w.run(`CREATE OR REPLACE TEMP TABLE _held AS SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`);
-      const held = (await w.runAndReadAll(`SELECT ${key} FROM _held`)).getRows().map((r) => String(r[0]));
-      await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(held, "_held")})`);
-      // The latest collected_at wins; the winners replace their rows by delete + insert (a
-      // third of the cost of ON CONFLICT DO UPDATE over every column).
-      await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${version} >= o.${version}`);
-      const won = (await w.runAndReadAll(`SELECT ${key} FROM _won`)).getRows().map((r) => String(r[0]));
-      if (won.length > 0) {
-        await w.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(won, "_won")})`);
-        await w.run(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _won`);
-      }
-      if (this.rollups) {
-        const added = `(SELECT * FROM _staged WHERE ${key} NOT IN (SELECT ${key} FROM _held) UNION ALL SELECT * FROM _won)`;
-        const removed = `(SELECT * FROM _old WHERE ${key} IN (SELECT ${key} FROM _won))`;
-        for (const sql of applyDeltaSql(added, removed)) await w.run(sql);
-        const stale = "(SELECT author_id FROM _won WHERE author_username IS NULL OR author_followers_count IS NULL)";
-        if (Number((await w.runAndReadAll(`SELECT count(*) FROM ${stale}`)).getRows()[0]![0]) > 0) await w.run(refreshAuthorFieldsSql(stale));
-      }
-    });
+    const staged = Number((await w.runAndReadAll("SELECT count(*) FROM _staged")).getRows()[0]![0]);
+    // New ids go straight in; only ids already held need their old rows.
+    const inserted = await w.runAndReadAll(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _staged ON CONFLICT DO NOTHING RETURNING ${key}`);
+    if (inserted.currentRowCount === staged) {
+      if (this.rollups) for (const sql of applyDeltaSql("_staged", null)) await w.run(sql);
+      return;
+    }
+    await w.run("CREATE OR REPLACE TEMP TABLE _inserted AS SELECT unnest($ids) AS id", { ids: listValue(inserted.getRows().map((r) => String(r[0]))) }, { ids: LIST(VARCHAR) });
+    await w.run(`CREATE OR REPLACE TEMP TABLE _held AS SELECT ${key} FROM _staged WHERE ${key} NOT IN (SELECT id FROM _inserted)`);
+    const held = (await w.runAndReadAll(`SELECT ${key} FROM _held`)).getRows().map((r) => String(r[0]));
+    await w.run(`CREATE OR REPLACE TEMP TABLE _old AS SELECT * FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(held, "_held")})`);
+    // The latest collected_at wins; the winners replace their rows by delete + insert (a
+    // third of the cost of ON CONFLICT DO UPDATE over every column).
+    await w.run(`CREATE OR REPLACE TEMP TABLE _won AS SELECT s.* FROM _staged s JOIN _old o USING (${key}) WHERE s.${version} >= o.${version}`);
+    const won = (await w.runAndReadAll(`SELECT ${key} FROM _won`)).getRows().map((r) => String(r[0]));
+    if (won.length > 0) {
+      await w.run(`DELETE FROM ${SCORED_TABLE_NAME} WHERE ${key} IN (${idsIn(won, "_won")})`);
+      await w.run(`INSERT INTO ${SCORED_TABLE_NAME} SELECT * FROM _won`);
+    }
+    if (this.rollups) {
+      const added = `(SELECT * FROM _staged WHERE ${key} NOT IN (SELECT ${key} FROM _held) UNION ALL SELECT * FROM _won)`;
+      const removed = `(SELECT * FROM _old WHERE ${key} IN (SELECT ${key} FROM _won))`;
+      for (const sql of applyDeltaSql(added, removed)) await w.run(sql);
+      const stale = "(SELECT author_id FROM _won WHERE author_username IS NULL OR author_followers_count IS NULL)";
+      if (Number((await w.runAndReadAll(`SELECT count(*) FROM ${stale}`)).getRows()[0]![0]) > 0) await w.run(refreshAuthorFieldsSql(stale));
+    }
   }
 
   /** Upserts rows (written to a staging file first: DuckDB's JSON reader is the fast path). */
@@ -258,6 +282,19 @@ export class Warehouse {
     this.writer.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** Runs `body` in a transaction on `w`: all of it is committed, or none. */
+async function transaction<T>(w: DuckDBConnection, body: () => Promise<T>): Promise<T> {
+  await w.run("BEGIN TRANSACTION");
+  try {
+    const out = await body();
+    await w.run("COMMIT");
+    return out;
+  } catch (err) {
+    await w.run("ROLLBACK").catch(() => {});
+    throw err;
   }
 }
 
