@@ -71,9 +71,12 @@ const tagsOf = (src: string, where: TagFilter = () => "TRUE") =>
 /** Weighted count per label, one column each. */
 const labelSums = SENTIMENT_LABELS.map((l) => `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)`).join(", ");
 
-/** The latest non-null value of `column` (by the shared LATEST_ROW_KEY, nulls skipped as max_by does), and its key. */
+/** The shared LATEST_ROW_KEY of each row, as a column (computed once per row: its casts cost). */
+const withLatestKey = (src: string) => `(SELECT *, ${LATEST_ROW_KEY} AS latest_key FROM ${src})`;
+
+/** The latest non-null value of `column` (by `latest_key`, nulls skipped as max_by does), and its key. */
 const latest = (column: string, as: string, filter = "TRUE") =>
-  `max_by(${column}, ${LATEST_ROW_KEY}) FILTER (WHERE ${filter}) AS ${as}, max(${LATEST_ROW_KEY}) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
+  `max_by(${column}, latest_key) FILTER (WHERE ${filter}) AS ${as}, max(latest_key) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
 
 const takeLater = (field: string) =>
   `${field} = CASE WHEN excluded.${field}_at >= rollup_authors.${field}_at OR rollup_authors.${field}_at IS NULL THEN excluded.${field} ELSE rollup_authors.${field} END,
@@ -85,7 +88,7 @@ function mergeAuthors(src: string): string {
 SELECT author_id, sum(w), sum(w * engagement), sum(w * sentiment_score), ${labelSums},
   ${latest("author_username", "username", "w > 0")},
   ${latest("author_followers_count", "followers", "w > 0")}
-FROM ${src}
+FROM ${withLatestKey(src)}
 GROUP BY author_id
 ON CONFLICT (author_id) DO UPDATE SET
   posts = rollup_authors.posts + excluded.posts,
@@ -103,7 +106,7 @@ ${SENTIMENT_LABELS.map((l) => `  ${l} = rollup_authors.${l} + excluded.${l},`).j
 export function refreshAuthorFieldsSql(authors: string): string {
   return `UPDATE rollup_authors SET username = r.username, username_at = r.username_at, followers = r.followers, followers_at = r.followers_at
 FROM (SELECT author_id, ${latest("author_username", "username")}, ${latest("author_followers_count", "followers")}
-  FROM ${T} WHERE author_id IN (SELECT author_id FROM ${authors}) GROUP BY author_id) AS r
+  FROM ${withLatestKey(`(SELECT * FROM ${T} WHERE author_id IN (SELECT author_id FROM ${authors}))`)} GROUP BY author_id) AS r
 WHERE rollup_authors.author_id = r.author_id`;
 }
 
