@@ -7,7 +7,7 @@ import {
   FIREHOSE_LIMITS,
   PostSchema,
   decodeFirehoseData,
-  encodeFirehoseRecord,
+  firehoseDataOf,
   type FirehoseOtfMetadata,
   type FirehoseTransformationEvent,
   type FirehoseTransformationResponse,
@@ -43,15 +43,20 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/**
- * Bytes a record adds to the response JSON (plus a separating comma). Ok data is our own base64
- * (nothing to escape), so only the id and any metadata go through JSON.stringify; a failed
- * record's data is whatever came in and is measured exactly.
- */
-function sizeOf(r: FirehoseTransformationResultRecord, metadataBytes: number): number {
-  if (r.result !== "Ok") return Buffer.byteLength(JSON.stringify(r), "utf8") + 1;
-  // {"recordId":<id>,"result":"Ok","data":"<base64>"} plus ,"metadata":… when present
-  return 37 + Buffer.byteLength(JSON.stringify(r.recordId), "utf8") + r.data.length + (r.metadata ? metadataBytes : 0) + 1;
+/** Bytes of a failed record in the response JSON: `{"recordId":<id>,"result":"ProcessingFailed","data":<data>}`. */
+const FAILED_FRAME = Buffer.byteLength('{"recordId":,"result":"ProcessingFailed","data":}');
+/** Bytes of an Ok record besides its id, data and metadata: `{"recordId":<id>,"result":"Ok","data":"<base64>"}`. */
+const OK_FRAME = Buffer.byteLength('{"recordId":,"result":"Ok","data":""}');
+
+/** One record's outcome before the size budget is applied; sizes include a separating comma. */
+interface Attempt {
+  recordId: string;
+  original: string;
+  /** base64 of the scored record, when scoring worked. */
+  data?: string;
+  reason?: string;
+  /** Bytes as a failed record with empty data: what it costs at worst. */
+  minimal: number;
 }
 
 /** Scores a Firehose transformation event. Never throws on bad records; ids come back once each, in order. */
@@ -65,47 +70,57 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
   const records = Array.isArray(event?.records) ? event.records : [];
   const scoredAt = now();
   const metadataBytes = otfMetadata ? Buffer.byteLength(`,"metadata":${JSON.stringify({ otfMetadata })}`, "utf8") : 0;
-  const size = (r: FirehoseTransformationResultRecord) => sizeOf(r, metadataBytes);
 
-  const attempts = records.map((rec, i): { ok?: FirehoseTransformationResultRecord; failed: FirehoseTransformationResultRecord; reason?: string } => {
+  // Sizes come from the id's JSON and the data's length: Ok data is our own base64 (nothing to
+  // escape), so nothing is serialised twice just to be measured.
+  let minimalRest = 0;
+  const attempts: Attempt[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i];
     const recordId = typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId);
     const original = typeof rec?.data === "string" ? rec.data : "";
-    const failed: FirehoseTransformationResultRecord = { recordId, result: "ProcessingFailed", data: original };
+    const minimal = FAILED_FRAME + Buffer.byteLength(JSON.stringify(recordId), "utf8") + 2 + 1;
+    minimalRest += minimal;
+    const a: Attempt = { recordId, original, data: undefined, reason: undefined, minimal };
     try {
-      const post = PostSchema.parse(decodeFirehoseData(rec.data, `records[${i}] (${recordId})`));
-      const data = encodeFirehoseRecord(scorePost(post, scoredAt)).toString("base64");
-      const ok: FirehoseTransformationResultRecord = { recordId, result: "Ok", data };
-      if (otfMetadata) ok.metadata = { otfMetadata };
-      return { ok, failed };
+      const post = PostSchema.parse(decodeFirehoseData(rec!.data, `records[${i}] (${recordId})`));
+      a.data = firehoseDataOf(JSON.stringify(scorePost(post, scoredAt)));
     } catch (err) {
-      return { failed, reason: reasonOf(err) };
+      a.reason = reasonOf(err);
     }
-  });
+    attempts[i] = a;
+  }
 
   // Greedy in order: an Ok record is kept only if every later record can still fail within budget
   // (with empty data at worst); a failed record keeps its original data when that still fits.
-  const envelope = Buffer.byteLength('{"records":[]}');
-  const minimalOf = (a: (typeof attempts)[number]) => size({ ...a.failed, data: "" });
-  let minimalRest = attempts.reduce((n, a) => n + minimalOf(a), 0);
-  let used = envelope - (attempts.length > 0 ? 1 : 0); // n records, n - 1 commas
-  const out: FirehoseTransformationResultRecord[] = [];
+  let used = Buffer.byteLength('{"records":[]}') - (attempts.length > 0 ? 1 : 0); // n records, n - 1 commas
+  const out: FirehoseTransformationResultRecord[] = new Array(attempts.length);
   let ok = 0;
   let failed = 0;
-  attempts.forEach((a, i) => {
-    minimalRest -= minimalOf(a);
-    let chosen: FirehoseTransformationResultRecord;
-    if (a.ok && used + size(a.ok) + minimalRest <= limit) {
-      chosen = a.ok;
-    } else {
-      const reason = a.ok ? `response size limit: ${limit} bytes would be exceeded` : a.reason;
-      chosen = used + size(a.failed) + minimalRest <= limit ? a.failed : { ...a.failed, data: "" };
-      log({ level: "warn", msg: "record failed", invocationId: event?.invocationId, recordId: chosen.recordId, index: i, reason });
+  for (let i = 0; i < attempts.length; i++) {
+    const a = attempts[i]!;
+    minimalRest -= a.minimal;
+    const idBytes = a.minimal - FAILED_FRAME - 3;
+    if (a.data !== undefined) {
+      const size = OK_FRAME + idBytes + a.data.length + metadataBytes + 1;
+      if (used + size + minimalRest <= limit) {
+        const chosen: FirehoseTransformationResultRecord = { recordId: a.recordId, result: "Ok", data: a.data };
+        if (otfMetadata) chosen.metadata = { otfMetadata };
+        used += size;
+        ok++;
+        out[i] = chosen;
+        continue;
+      }
     }
-    used += size(chosen);
-    if (chosen.result === "Ok") ok++;
-    else failed++;
-    out.push(chosen);
-  });
+    const reason = a.data !== undefined ? `response size limit: ${limit} bytes would be exceeded` : a.reason;
+    const full = a.original === "" ? a.minimal : a.minimal - 2 + Buffer.byteLength(JSON.stringify(a.original), "utf8");
+    const keep = used + full + minimalRest <= limit;
+    const chosen: FirehoseTransformationResultRecord = { recordId: a.recordId, result: "ProcessingFailed", data: keep ? a.original : "" };
+    log({ level: "warn", msg: "record failed", invocationId: event?.invocationId, recordId: chosen.recordId, index: i, reason });
+    used += keep ? full : a.minimal;
+    failed++;
+    out[i] = chosen;
+  }
   log({ level: "info", msg: "batch scored", invocationId: event?.invocationId, records: out.length, ok, failed, responseBytes: used });
   return { records: out };
 }

@@ -97,10 +97,33 @@ export function encodeFirehoseRecord(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value) + "\n", "utf8");
 }
 
+// One reused buffer for the per-record base64 round trips: a fresh Buffer per record costs more
+// than the copy. Records above the cap get their own buffer so a rare huge one is not kept alive.
+const SCRATCH_CAP = 4 * 1024 * 1024;
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+function scratchOf(bytes: number): Buffer | null {
+  if (bytes > SCRATCH_CAP) return null;
+  if (bytes > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
+  return scratch;
+}
+
+/**
+ * `encodeFirehoseRecord` for JSON already serialised, straight to the base64 a Firehose
+ * transformation returns: `firehoseDataOf(JSON.stringify(v)) === encodeFirehoseRecord(v).toString("base64")`.
+ */
+export function firehoseDataOf(json: string): string {
+  const buf = scratchOf(json.length * 3 + 1);
+  if (!buf) return Buffer.from(json + "\n", "utf8").toString("base64");
+  const n = buf.write(json, 0, "utf8");
+  buf[n] = 10; // \n
+  return buf.toString("base64", 0, n + 1);
+}
+
 /**
  * Strict base64 (RFC 4648 alphabet, padding only at the end) to bytes, or null. Node's decoder
  * skips characters outside the alphabet, so a decoded length short of what the text's length
  * implies means some character was not base64; "-" and "_" (base64url) are refused explicitly.
+ * The bytes may live in the shared scratch buffer: use them before the next call.
  */
 function strictBase64(text: string): Buffer | null {
   let n = text.length;
@@ -111,8 +134,14 @@ function strictBase64(text: string): Buffer | null {
     pad++;
   }
   if (text.includes("-") || text.includes("_")) return null;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.length === (text.length / 4) * 3 - pad ? bytes : null;
+  const expected = (text.length / 4) * 3 - pad;
+  // Buffer.from(text, "base64") is this same write into a buffer of the estimated size
+  const buf = scratchOf((text.length / 4) * 3);
+  if (!buf) {
+    const bytes = Buffer.from(text, "base64");
+    return bytes.length === expected ? bytes : null;
+  }
+  return buf.write(text, 0, "base64") === expected ? buf.subarray(0, expected) : null;
 }
 
 /** Decodes the base64 `data` of a Firehose record into its JSON value. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeNdjson, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
+import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
 
 describe("JSON that keeps big integers", () => {
   it("quotes long integers outside strings only", () => {
@@ -42,5 +42,19 @@ describe("Firehose records", () => {
     expect(decodeFirehoseData(good, "ok")).toEqual({ id: "1" });
     const bad = [good.slice(0, -1), ` ${good.slice(1)}`, `${good.slice(0, 8)}\n${good.slice(9)}`, good.replace("J", "-"), good.replace("J", "_"), `eyJp=${good.slice(5)}`, "e===", "===="];
     for (const data of bad) expect(() => decodeFirehoseData(data, "rec 4"), JSON.stringify(data)).toThrow(/rec 4: data is not base64/);
+  });
+
+  it("encode JSON text to the same base64 as encodeFirehoseRecord, from tiny to past the reused buffer", () => {
+    const values = [{}, { t: "é 😀 \u0000 \ud800" }, { t: "x".repeat(70_000) }, { t: "ü".repeat(1_500_000) }, { id: "1" }];
+    for (const v of values) expect(firehoseDataOf(JSON.stringify(v))).toBe(encodeFirehoseRecord(v).toString("base64"));
+  });
+
+  it("decode each record on its own: a later record never changes an earlier value", () => {
+    const big = { t: "y".repeat(200_000) };
+    const first = decodeFirehoseData(encodeFirehoseRecord({ id: "1", t: "first" }).toString("base64"), "a");
+    const second = decodeFirehoseData(encodeFirehoseRecord(big).toString("base64"), "b");
+    expect(() => decodeFirehoseData(Buffer.from("{x").toString("base64"), "c")).toThrow(/c: invalid JSON/);
+    expect(first).toEqual({ id: "1", t: "first" });
+    expect(second).toEqual(big);
   });
 });
