@@ -91,6 +91,25 @@ describe("upsert by post id", () => {
     expect(await wh.query("SELECT id, like_count FROM scored_posts")).toEqual([{ id: "7", like_count: 9 }]);
   });
 
+  it("lands a batch of new and already-held posts whole, and a batch it cannot read not at all", async () => {
+    const wh = await fresh();
+    await wh.upsert([row({ id: "1", like_count: 1, engagement: 1, collected_at: "2026-11-18T10:00:00.000Z" })]);
+    const before = await wh.ask("overview");
+    await expect(wh.upsertNdjson(`${JSON.stringify(row({ id: "2" }))}\n{"id": "3", "created_at": "not a time"}\n`)).rejects.toThrow();
+    expect(await wh.ask("overview")).toEqual(before);
+    // id 1 is held (the plain insert fails and rolls back), ids 2 and 3 are new
+    await wh.upsert([
+      row({ id: "2" }),
+      row({ id: "1", like_count: 5, engagement: 5, collected_at: "2026-11-18T11:00:00.000Z" }),
+      row({ id: "3" }),
+    ]);
+    expect(await wh.query("SELECT id, like_count FROM scored_posts ORDER BY id")).toEqual([
+      { id: "1", like_count: 5 },
+      { id: "2", like_count: row({ id: "2" }).like_count },
+      { id: "3", like_count: row({ id: "3" }).like_count },
+    ]);
+  });
+
   it("keeps a rule id above 2^53 exactly", async () => {
     const wh = await fresh();
     await wh.upsert([row({ id: "8", rule_ids: ["1387791318163456000123"] })]);
