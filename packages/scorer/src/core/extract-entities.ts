@@ -37,10 +37,10 @@ const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L
 const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
-/** Words, keeping inner dots ("curve.fi", "jup.ag"); a preceding $, #, @ or / marks a non-word. */
-const NON_WORD = /[^\p{L}\p{N}.$#@/]+/u;
 
 function domainOf(url: string): string | null {
+  // most links in posts are X's own t.co wrappers: no URL parse needed to know the host
+  if (url.startsWith("https://t.co/") || url.startsWith("http://t.co/")) return null;
   try {
     const host = new URL(url).hostname.toLowerCase().replace(/^www\./, "");
     return host && host !== "t.co" ? host : null;
@@ -57,32 +57,58 @@ function protocolOfDomain(host: string): DefiProtocol | undefined {
   return undefined;
 }
 
-/** Adds each value once, in first-seen order. */
-function addUnique(out: string[], values: Iterable<string>): void {
-  for (const v of values) if (v && !out.includes(v)) out.push(v);
+/** Adds a value once, in first-seen order. */
+function addUnique(out: string[], v: string): void {
+  if (v && !out.includes(v)) out.push(v);
 }
 
-/** The `group` (or whole match) of every match of `re` in `text`; scanned only when `marker` occurs. */
-function matchesOf(text: string, re: RegExp, marker: string): string[] {
-  if (!text.includes(marker)) return [];
-  const out: string[] = [];
+/** Adds `map` of the `group` (or whole match) of every match of `re` in `text`; scanned only when `marker` occurs. */
+function addMatches(out: string[], text: string, re: RegExp, marker: string, map: (s: string) => string): void {
+  if (!text.includes(marker)) return;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[1] ?? m[0]);
-  return out;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) addUnique(out, map(m[1] ?? m[0]));
 }
 
-/** Words of the text with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are not words. */
+/** Word characters beyond ASCII (sticky, so it tests one code point in place). */
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/uy;
+
+/**
+ * Words of the text with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
+ * not words. Pieces are the runs of letters, digits and `.$#@/`, scanned by hand: splitting on a
+ * Unicode regex cost more than the rest of the entity extraction.
+ */
 function wordsOf(text: string): string[] {
   const out: string[] = [];
-  for (const piece of text.split(NON_WORD)) {
-    if (!piece) continue;
-    const c = piece.charCodeAt(0);
-    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */ || piece.includes("/")) continue;
-    let a = 0;
-    let b = piece.length;
-    while (a < b && piece.charCodeAt(a) === 46 /* . */) a++;
-    while (b > a && piece.charCodeAt(b - 1) === 46) b--;
-    if (b > a) out.push(a === 0 && b === piece.length ? piece : piece.slice(a, b));
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let slash = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        const isWordChar = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 46 && c <= 57) || c === 36 || c === 35 || c === 64;
+        if (!isWordChar) break;
+        if (c === 47 /* / */) slash = true;
+        i++;
+      } else {
+        NON_ASCII_WORD_CHAR.lastIndex = i;
+        if (!NON_ASCII_WORD_CHAR.test(text)) break;
+        i = NON_ASCII_WORD_CHAR.lastIndex;
+      }
+    }
+    if (i === start) {
+      // a non-word character (a surrogate pair's halves are each non-word here, as in a /u split)
+      i++;
+      continue;
+    }
+    const c = text.charCodeAt(start);
+    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */ || slash) continue;
+    let a = start;
+    let b = i;
+    while (a < b && text.charCodeAt(a) === 46 /* . */) a++;
+    while (b > a && text.charCodeAt(b - 1) === 46) b--;
+    if (b > a) out.push(text.slice(a, b));
   }
   return out;
 }
@@ -95,13 +121,17 @@ const CAPITALISED = /^\p{Lu}/u;
 export function extractEntities(post: Post): PostEntities {
   const text = post.text;
   const cashtags: string[] = [];
-  for (const c of [post.cashtags, matchesOf(text, CASHTAG, "$")]) addUnique(cashtags, c.map(normaliseCashtag));
+  for (const c of post.cashtags) addUnique(cashtags, normaliseCashtag(c));
+  addMatches(cashtags, text, CASHTAG, "$", normaliseCashtag);
   const hashtags: string[] = [];
-  for (const h of [post.hashtags, matchesOf(text, HASHTAG, "#")]) addUnique(hashtags, h.map((x) => (x.startsWith("#") ? x.slice(1) : x)));
+  for (const h of post.hashtags) addUnique(hashtags, withoutHash(h));
+  addMatches(hashtags, text, HASHTAG, "#", withoutHash);
   const mentions: string[] = [];
-  for (const m of [post.mentions, matchesOf(text, MENTION, "@")]) addUnique(mentions, m.map((x) => (x.startsWith("@") ? x.slice(1) : x)));
+  for (const m of post.mentions) addUnique(mentions, withoutAt(m));
+  addMatches(mentions, text, MENTION, "@", withoutAt);
   const domains: string[] = [];
-  for (const u of [post.urls, matchesOf(text, URL_IN_TEXT, "http")]) for (const url of u) addUnique(domains, [domainOf(url) ?? ""]);
+  for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
+  addMatches(domains, text, URL_IN_TEXT, "http", (url) => domainOf(url) ?? "");
 
   const protocols = new Set<string>();
   for (const c of cashtags) {
@@ -139,6 +169,9 @@ export function extractEntities(post: Post): PostEntities {
   }
   return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
 }
+
+const withoutHash = (x: string) => (x.startsWith("#") ? x.slice(1) : x);
+const withoutAt = (x: string) => (x.startsWith("@") ? x.slice(1) : x);
 
 function normaliseCashtag(c: string): string {
   const upper = c.toUpperCase();

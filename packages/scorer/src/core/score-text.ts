@@ -123,6 +123,11 @@ interface Token {
   valence?: number;
 }
 
+/** Every token has every field, so the scoring loop sees one object shape. */
+function token(kind: Token["kind"], text: string, raw: string, end?: number, valence?: number): Token {
+  return { kind, text, raw, end, valence };
+}
+
 const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
 const ENTITY_CHAR: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
 
@@ -171,7 +176,7 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
       let w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (hasTripleLetter(w)) w = foldElongated(w);
       if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
-      tokens.push({ kind: "word", text: w, raw, end: m.index + raw.length });
+      tokens.push(token("word", w, raw, m.index + raw.length));
     } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
       const prev = tokens[tokens.length - 1];
       levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
@@ -181,22 +186,22 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
         const tag = raw.slice(1).toUpperCase();
         crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
       }
-      tokens.push({ kind: "other", text: raw, raw });
+      tokens.push(token("other", raw, raw));
     } else if (c === 64 /* @ */) {
       continue;
     } else if (c === 35 /* # */) {
-      tokens.push({ kind: "word", text: raw.slice(1).toLowerCase(), raw: raw.slice(1) });
+      tokens.push(token("word", raw.slice(1).toLowerCase(), raw.slice(1)));
     } else if (EMOTICON.has(raw.toLowerCase())) {
-      tokens.push({ kind: "valence", text: raw, raw, valence: EMOTICON.get(raw.toLowerCase())! });
+      tokens.push(token("valence", raw, raw, undefined, EMOTICON.get(raw.toLowerCase())!));
     } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
-      tokens.push({ kind: "valence", text: raw, raw, valence: c === 43 ? 1.5 : -1.5 });
+      tokens.push(token("valence", raw, raw, undefined, c === 43 ? 1.5 : -1.5));
     } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
-      tokens.push({ kind: "punct", text: raw, raw });
+      tokens.push(token("punct", raw, raw));
     } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
-      tokens.push({ kind: "quote", text: raw, raw });
+      tokens.push(token("quote", raw, raw));
     } else {
       const v = EMOJI.get(raw);
-      if (v !== undefined) tokens.push({ kind: "valence", text: raw, raw, valence: v });
+      if (v !== undefined) tokens.push(token("valence", raw, raw, undefined, v));
     }
   }
   return { tokens, levels, cashtags, words, crypto, text };
@@ -252,15 +257,16 @@ export function rawValence(text: string): number {
   const counterpartyAt: number[] = [];
   let sentence = 0;
   let bullsNamed = false;
-  tokens.forEach((t, i) => {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     sentenceOf[i] = sentence;
     if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
-    if (t.kind !== "word") return;
+    if (t.kind !== "word") continue;
     const side = SIDE.get(t.text);
-    if (side === undefined) return;
+    if (side === undefined) continue;
     if (side > 0) counterpartyAt.push(i);
     else bullsNamed = true;
-  });
+  }
   // laughter in a crypto post mocks the other side: the bears when they are named (and bulls are not)
   const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
   const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
