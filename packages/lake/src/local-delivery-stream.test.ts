@@ -9,7 +9,7 @@ import {
   type FirehoseTransformationEvent,
   type FirehoseTransformationResponse,
 } from "@defi-sentiment/shared";
-import { LocalDeliveryStream, InvalidArgumentError } from "./local-delivery-stream.ts";
+import { LocalDeliveryStream, InvalidArgumentError, eventOfPacked, packResponse, type PackedTransform } from "./local-delivery-stream.ts";
 import { Warehouse } from "./warehouse.ts";
 import { row } from "../test/fixtures.ts";
 
@@ -32,6 +32,8 @@ async function transform(event: FirehoseTransformationEvent): Promise<FirehoseTr
 
 const post = (id: number, over: Record<string, unknown> = {}) =>
   encodeFirehoseRecord({ id: String(id), text: "ok", created_at: `2026-11-${10 + (id % 3)}T05:00:00.000Z`, collected_at: "2026-11-20T00:00:00.000Z", ...over });
+
+const base64Size = (b: Buffer) => Math.ceil(b.length / 3) * 4;
 
 function files(sub: string): string[] {
   const out: string[] = [];
@@ -161,8 +163,8 @@ describe("local delivery stream", () => {
     let release!: () => void;
     const firstHeld = new Promise<void>((r) => (release = r));
     const slow = Object.create(wh) as Warehouse;
-    slow.upsertNdjson = async (ndjson: string) => {
-      upserts.push(ndjson.trim().split("\n").length);
+    slow.upsertNdjson = async (ndjson: string | Uint8Array) => {
+      upserts.push(Buffer.from(ndjson).toString("utf8").trim().split("\n").length);
       if (upserts.length === 1) await firstHeld; // the first upsert is slow
       return wh.upsertNdjson(ndjson);
     };
@@ -181,5 +183,27 @@ describe("local delivery stream", () => {
     expect(await wh.count()).toBe(12);
     expect(upserts).toEqual([2, 10]); // the five flushes behind the slow one landed as one upsert
     expect(readdirSync(path.join(dir, ".stream", "defi-sentiment-local")).filter((f) => f.endsWith(".journal"))).toEqual([]);
+  });
+
+  it("gives the same lake through a packed transformation: rows, failures with their original data, missing ids, retries", async () => {
+    const lossy = async (e: FirehoseTransformationEvent) => {
+      if (e.records.length === 1) throw new Error("boom");
+      const res = await transform(e);
+      return { records: res.records.slice(1) }; // the first record of each invocation goes missing
+    };
+    // what a worker thread does: the exact Lambda event in, the response packed out
+    const packed: PackedTransform = async (invocation) => packResponse(await lossy(eventOfPacked(invocation)));
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: () => Promise.reject(new Error("unused")), packedTransform: packed, transformBatchBytes: 2 * base64Size(post(1)) + 8 });
+    await stream.putRecordBatch([post(1), post(2, { text: "bad" }), post(3), post(4), post(5)]);
+    await stream.close();
+    const errs = files("errors/processing-failed").flatMap(lines).map((l) => JSON.parse(l));
+    const reasons = errs.map((e) => e.reason.split(":")[0]).sort();
+    // invocations of [1, 2 (bad)], [3, 4] and [5]; the lone fifth's threw each time
+    expect(events.map((e) => e.records.length)).toEqual([2, 2]);
+    expect(reasons).toEqual(["Lambda.FunctionError", "Lambda.MissingRecordId", "Lambda.MissingRecordId", "Lambda.ProcessingFailed"]);
+    const failedIds = errs.map((e) => JSON.parse(Buffer.from(e.raw_data, "base64").toString()).id).sort();
+    expect(failedIds).toEqual(["1", "2", "3", "5"]);
+    expect((await wh.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["4"]);
+    expect(stream.stats).toMatchObject({ incomingRecords: 5, deliveredRows: 1, processingFailed: 4 });
   });
 });

@@ -8,7 +8,8 @@
  * const share = await wh.ask("sentimentShare");
  */
 import { DuckDBInstance, DuckDBTypeId, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import {
@@ -224,12 +225,13 @@ export class Warehouse {
     await this.upsertNdjson(encodeNdjson(rows));
   }
 
-  /** Upserts NDJSON text of ScoredPost rows. */
-  async upsertNdjson(ndjson: string): Promise<void> {
-    if (!ndjson.trim()) return;
+  /** Upserts NDJSON of ScoredPost rows (text, or its UTF-8 bytes). */
+  async upsertNdjson(ndjson: string | Uint8Array): Promise<void> {
+    if (typeof ndjson === "string" ? !ndjson.trim() : ndjson.byteLength === 0) return;
     mkdirSync(this.stagingDir, { recursive: true });
     const file = path.join(this.stagingDir, `${randomUUID()}.ndjson`);
-    writeFileSync(file, ndjson);
+    // written on libuv's pool: the event loop keeps collecting meanwhile
+    await writeFile(file, ndjson);
     try {
       await this.upsertNdjsonFiles([file]);
     } finally {

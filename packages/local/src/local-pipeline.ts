@@ -52,6 +52,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     // The Lambda handler is exactly transformRecords with a console logger; locally its log
     // lines go to a file so they don't drown the progress display.
     transform: worker ? (event) => worker.transform(event) : (event) => transformRecords(event, { log: logLine }),
+    ...(worker ? { packedTransform: (invocation) => worker.packed(invocation) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   let closed = false;

@@ -1,19 +1,26 @@
 /**
  * Worker thread running the scorer's Firehose transformation, so scoring uses the second core
  * while the main thread collects, spools and writes the lake (as Lambda runs beside Firehose).
+ * A packed invocation is made into the exact Lambda event here, and its response packed back.
  */
 import { parentPort } from "node:worker_threads";
 import type { FirehoseTransformationEvent } from "@defi-sentiment/shared";
+import { eventOfPacked, packResponse, type PackedInvocation } from "@defi-sentiment/lake";
 import { transformRecords, type LogLine } from "@defi-sentiment/scorer";
 
 if (!parentPort) throw new Error("transform-worker.ts must run as a worker thread");
 const port = parentPort;
 
-port.on("message", (msg: { id: number; event: FirehoseTransformationEvent }) => {
+port.on("message", (msg: { id: number; event?: FirehoseTransformationEvent; packed?: PackedInvocation }) => {
   const logs: LogLine[] = [];
   try {
-    const response = transformRecords(msg.event, { log: (line) => logs.push(line) });
-    port.postMessage({ id: msg.id, response, logs });
+    const log = (line: LogLine) => logs.push(line);
+    if (msg.packed) {
+      const packed = packResponse(transformRecords(eventOfPacked(msg.packed), { log }));
+      port.postMessage({ id: msg.id, packed, logs }, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer]);
+    } else {
+      port.postMessage({ id: msg.id, response: transformRecords(msg.event!, { log }), logs });
+    }
   } catch (err) {
     port.postMessage({ id: msg.id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), logs });
   }

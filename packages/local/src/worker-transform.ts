@@ -5,15 +5,18 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FirehoseTransformationEvent, FirehoseTransformationResponse } from "@defi-sentiment/shared";
+import type { PackedInvocation, PackedResponse } from "@defi-sentiment/lake";
 import type { LogLine } from "@defi-sentiment/scorer";
 
 export interface WorkerTransform {
   transform(event: FirehoseTransformationEvent): Promise<FirehoseTransformationResponse>;
+  /** The same, packed (see the delivery stream's `packedTransform`): the invocation's buffers are transferred. */
+  packed(invocation: PackedInvocation): Promise<PackedResponse>;
   close(): Promise<void>;
 }
 
-type Reply = { id: number; response?: FirehoseTransformationResponse; error?: string; logs: LogLine[] };
-type Pending = { resolve: (r: FirehoseTransformationResponse) => void; reject: (e: Error) => void };
+type Reply = { id: number; response?: FirehoseTransformationResponse; packed?: PackedResponse; error?: string; logs: LogLine[] };
+type Pending = { resolve: (r: FirehoseTransformationResponse | PackedResponse) => void; reject: (e: Error) => void };
 
 interface Scorer {
   worker: Worker;
@@ -46,26 +49,29 @@ export function startWorkerTransform(log: (line: LogLine) => void, options: { wo
       if (!p) return;
       scorer.pending.delete(reply.id);
       if (scorer.pending.size === 0) worker.unref();
-      if (reply.response) p.resolve(reply.response);
+      const out = reply.response ?? reply.packed;
+      if (out) p.resolve(out);
       else p.reject(new Error(`transformation failed in the worker: ${reply.error}`));
     });
     worker.on("error", (err) => failAll(err));
     worker.on("exit", (code) => failAll(new Error(`transformation worker exited (code ${code})`)));
     return scorer;
   });
+  const send = <T>(message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<T> => {
+    const live = scorers.filter((s) => !s.dead);
+    if (live.length === 0) return Promise.reject(scorers[0]!.dead);
+    // the least busy worker takes the invocation
+    const scorer = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = next++;
+    scorer.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      scorer.pending.set(id, { resolve: resolve as Pending["resolve"], reject });
+      scorer.worker.postMessage({ id, ...message }, transfer);
+    });
+  };
   return {
-    transform(event) {
-      const live = scorers.filter((s) => !s.dead);
-      if (live.length === 0) return Promise.reject(scorers[0]!.dead);
-      // the least busy worker takes the invocation
-      const scorer = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = next++;
-      scorer.worker.ref();
-      return new Promise<FirehoseTransformationResponse>((resolve, reject) => {
-        scorer.pending.set(id, { resolve, reject });
-        scorer.worker.postMessage({ id, event });
-      });
-    },
+    transform: (event) => send({ event }, []),
+    packed: (invocation) => send({ packed: invocation }, [invocation.data.buffer as ArrayBuffer, invocation.ends.buffer as ArrayBuffer, invocation.arrivals.buffer as ArrayBuffer]),
     async close() {
       await Promise.all(
         scorers.map(async (s) => {
