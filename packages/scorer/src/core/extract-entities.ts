@@ -73,12 +73,12 @@ function addMatches(out: string[], text: string, re: RegExp, marker: string, map
 const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/uy;
 
 /**
- * Words of the text with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
+ * Where the words of the text are, with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
  * not words. Pieces are the runs of letters, digits and `.$#@/`, scanned by hand: splitting on a
  * Unicode regex cost more than the rest of the entity extraction.
  */
-function wordsOf(text: string): string[] {
-  const out: string[] = [];
+function wordSpans(text: string): number[] {
+  const out: number[] = []; // start, end, start, end, …
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -108,7 +108,7 @@ function wordsOf(text: string): string[] {
     let b = i;
     while (a < b && text.charCodeAt(a) === 46 /* . */) a++;
     while (b > a && text.charCodeAt(b - 1) === 46) b--;
-    if (b > a) out.push(text.slice(a, b));
+    if (b > a) out.push(a, b);
   }
   return out;
 }
@@ -147,8 +147,14 @@ export function extractEntities(post: Post): PostEntities {
     if (p) protocols.add(p.name);
   }
   const lowerText = text.toLowerCase();
-  const written = ANY_SPELLING.test(lowerText) ? wordsOf(text) : [];
-  const lower = lowerText === text ? written : written.map((w) => w.toLowerCase());
+  const spans = ANY_SPELLING.test(lowerText) ? wordSpans(text) : [];
+  // The lowered text holds each lowered word at the same offsets unless lowering changed a length
+  // (İ) or depended on context (final Σ); then words are lowered one by one.
+  const aligned = lowerText.length === text.length && !text.includes("Σ");
+  const lower: string[] = new Array(spans.length / 2);
+  for (let k = 0; k < lower.length; k++) {
+    lower[k] = aligned ? lowerText.slice(spans[2 * k]!, spans[2 * k + 1]!) : text.slice(spans[2 * k]!, spans[2 * k + 1]!).toLowerCase();
+  }
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
     const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;
@@ -158,7 +164,7 @@ export function extractEntities(post: Post): PostEntities {
       if (!p) continue;
       if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
-        if (!CAPITALISED.test(written[i]!)) break;
+        if (!CAPITALISED.test(text.slice(spans[2 * i]!, spans[2 * i + 1]!))) break;
         context ??= cashtags.length > 0 || lower.some((w) => DEFI_CONTEXT_WORDS.has(w));
         if (!context) break;
       }

@@ -110,9 +110,32 @@ function foldElongated(word: string): string {
 // "noooo" is a cry, not a negation
 const knownFold = (w: string) => LEXICON.words.has(w) || (LEXICON.phraseWords.has(w) && !NEGATORS.has(w));
 
-function lookup(word: string): number | undefined {
-  return LEXICON.words.get(word);
+/** What the word lists say about one word, gathered so scoring looks each word up once. */
+interface WordInfo {
+  crypto: boolean;
+  contrast: boolean;
+  negator: boolean;
+  side: number | undefined;
+  phrases: { words: string[]; valence: number }[] | undefined;
+  intensity: number | undefined;
+  valence: number | undefined;
 }
+const WORD_INFO = new Map<string, WordInfo>();
+function infoOf(w: string): WordInfo {
+  let info = WORD_INFO.get(w);
+  if (!info) {
+    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined };
+    WORD_INFO.set(w, info);
+  }
+  return info;
+}
+for (const w of CRYPTO_WORDS) infoOf(w).crypto = true;
+for (const w of CONTRASTS) infoOf(w).contrast = true;
+for (const w of NEGATORS) infoOf(w).negator = true;
+for (const [w, side] of SIDE) infoOf(w).side = side;
+for (const [w, list] of LEXICON.phrases) infoOf(w).phrases = list;
+for (const [w, intensity] of INTENSITY) infoOf(w).intensity = intensity;
+for (const [w, valence] of LEXICON.words) infoOf(w).valence = valence;
 
 interface Token {
   kind: "word" | "valence" | "punct" | "quote" | "other";
@@ -121,11 +144,13 @@ interface Token {
   /** Offset just after the token in the (entity-decoded) text. */
   end?: number;
   valence?: number;
+  /** Word tokens: what the word lists know of `text`. */
+  info?: WordInfo;
 }
 
 /** Every token has every field, so the scoring loop sees one object shape. */
-function token(kind: Token["kind"], text: string, raw: string, end?: number, valence?: number): Token {
-  return { kind, text, raw, end, valence };
+function token(kind: Token["kind"], text: string, raw: string, end?: number, valence?: number, info?: WordInfo): Token {
+  return { kind, text, raw, end, valence, info };
 }
 
 const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
@@ -175,8 +200,9 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
       const lowered = raw.toLowerCase();
       let w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (hasTripleLetter(w)) w = foldElongated(w);
-      if (!crypto && CRYPTO_WORDS.has(w)) crypto = true;
-      tokens.push(token("word", w, raw, m.index + raw.length));
+      const info = WORD_INFO.get(w);
+      if (!crypto && info?.crypto) crypto = true;
+      tokens.push(token("word", w, raw, m.index + raw.length, undefined, info));
     } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
       const prev = tokens[tokens.length - 1];
       levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
@@ -190,7 +216,8 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
     } else if (c === 64 /* @ */) {
       continue;
     } else if (c === 35 /* # */) {
-      tokens.push(token("word", raw.slice(1).toLowerCase(), raw.slice(1)));
+      const w = raw.slice(1).toLowerCase();
+      tokens.push(token("word", w, raw.slice(1), undefined, undefined, WORD_INFO.get(w)));
     } else if (EMOTICON.has(raw.toLowerCase())) {
       tokens.push(token("valence", raw, raw, undefined, EMOTICON.get(raw.toLowerCase())!));
     } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
@@ -262,7 +289,7 @@ export function rawValence(text: string): number {
     sentenceOf[i] = sentence;
     if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
     if (t.kind !== "word") continue;
-    const side = SIDE.get(t.text);
+    const side = t.info?.side;
     if (side === undefined) continue;
     if (side > 0) counterpartyAt.push(i);
     else bullsNamed = true;
@@ -311,7 +338,8 @@ export function rawValence(text: string): number {
     }
     if (t.kind !== "word") continue;
     const w = t.text;
-    if (CONTRASTS.has(w) && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
+    const info = t.info;
+    if (info?.contrast && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
       for (let k = 0; k < contributions.length; k++) contributions[k]! *= CONTRAST_BEFORE;
       contributions.push(0);
       negationLeft = 0;
@@ -319,7 +347,7 @@ export function rawValence(text: string): number {
       continue;
     }
     // phrases first
-    const candidates = LEXICON.phrases.get(w);
+    const candidates = info?.phrases;
     let valence: number | undefined;
     let consumed = 1;
     if (candidates) {
@@ -340,22 +368,22 @@ export function rawValence(text: string): number {
       }
     }
     if (valence === undefined) {
-      if (NEGATORS.has(w) || w.endsWith("n't")) {
+      if (info?.negator || w.endsWith("n't")) {
         negationLeft = NEGATION_SCOPE;
         continue;
       }
-      const intensity = INTENSITY.get(w);
+      const intensity = info?.intensity;
       if (intensity !== undefined) {
         multiplier *= intensity;
         continue;
       }
-      valence = lookup(w);
+      valence = info?.valence;
       if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
         contributions.push(laugh); // not a word negation or intensity applies to
         continue;
       }
       // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
-      const side = namesSide ? SIDE.get(w) : undefined;
+      const side = namesSide ? info?.side : undefined;
       if (side !== undefined && tokens[i - 1]?.text !== "my") {
         contributions.push(side);
         if (negationLeft > 0) negationLeft--;
