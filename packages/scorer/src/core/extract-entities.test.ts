@@ -39,4 +39,11 @@ describe("extractEntities", () => {
     expect(protocols("Compound lending rates rising")).toEqual(["Compound"]);
     expect(protocols("Sky governance vote passed")).toEqual(["Sky (Maker)"]);
   });
+
+  it("finds protocols in text whose lower case changes length or needs context (İ, Σ, the Kelvin sign, astral letters)", () => {
+    expect(protocols("İstanbul folks moving funds to Aave")).toEqual(["Aave"]);
+    expect(protocols("ΟΔΟΣ Σ Aave")).toEqual(["Aave"]);
+    expect(protocols("\u212Aamino is live")).toEqual(["Kamino"]);
+    expect(protocols("𝐁𝐔𝐋𝐋𝐈𝐒𝐇 on Kamino and curve.fi")).toEqual(["Kamino", "Curve"]);
+  });
 });

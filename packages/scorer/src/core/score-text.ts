@@ -184,6 +184,7 @@ function levelValue(raw: string): number {
 
 function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
+  const curly = text.includes("’"); // one scan per text instead of one per word
   const tokens: Token[] = [];
   const levels: Level[] = [];
   let cashtags = 0;
@@ -194,11 +195,12 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
     const raw = m[0];
     const c = raw.charCodeAt(0);
     const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-    if (isAsciiLetter && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."))) continue;
+    const isUrl = (c === 104 /* h */ || c === 119 /* w */) && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."));
+    if (isUrl) continue;
     if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
       words++;
       const lowered = raw.toLowerCase();
-      let w = lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
+      let w = curly && lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
       if (hasTripleLetter(w)) w = foldElongated(w);
       const info = WORD_INFO.get(w);
       if (!crypto && info?.crypto) crypto = true;
