@@ -158,6 +158,31 @@ describe("local delivery stream", () => {
     expect(await wh.count()).toBe(2);
   });
 
+  it("recovers its own journal after a crash, dropping a record cut short", async () => {
+    const jdir = (lake: string) => path.join(lake, ".stream", "defi-sentiment-local");
+    const live = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform, bufferBytes: 1 << 30, bufferIntervalMs: 60_000 });
+    await live.putRecordBatch([post(1), post(2, { text: "bad" })]);
+    await live.putRecordBatch([post(3)]);
+    const [journal] = readdirSync(jdir(dir)).filter((f) => f.endsWith(".journal"));
+    const bytes = readFileSync(path.join(jdir(dir), journal!));
+    // the crash: the process died while the third record was being written
+    const crashed = mkdtempSync(path.join(os.tmpdir(), "lds-crash-"));
+    mkdirSync(jdir(crashed), { recursive: true });
+    writeFileSync(path.join(jdir(crashed), journal!), bytes.subarray(0, bytes.length - 5));
+    const wh2 = await Warehouse.open(path.join(crashed, "warehouse.duckdb"));
+    try {
+      const restarted = await LocalDeliveryStream.open({ lakeDir: crashed, warehouse: wh2, transform });
+      expect((await wh2.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["1"]);
+      expect(readdirSync(jdir(crashed)).filter((f) => f.endsWith(".journal"))).toEqual([]);
+      await restarted.close();
+    } finally {
+      wh2.close();
+      rmSync(crashed, { recursive: true, force: true });
+    }
+    await live.close();
+    expect(await wh.count()).toBe(2);
+  });
+
   it("lands flushes that queue behind a slow warehouse together, in order, losing none", async () => {
     const upserts: number[] = [];
     let release!: () => void;

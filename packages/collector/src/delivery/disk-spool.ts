@@ -286,10 +286,11 @@ export class DiskSpool {
       for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
         const length = nl + 1 - start;
         if (isOversizeRecord(length, limits)) {
-          oversize.push(Buffer.from(buf.subarray(start, nl + 1)));
+          oversize.push(buf.subarray(start, nl + 1));
         } else {
           if (!fitsBatch(count, bytes, length, limits)) break outer;
-          records.push(Buffer.from(buf.subarray(start, nl + 1)));
+          // a view, not a copy: each read has a buffer of its own, never reused
+          records.push(buf.subarray(start, nl + 1));
           count++;
           bytes += length;
         }
