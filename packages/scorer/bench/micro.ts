@@ -1,4 +1,4 @@
-import { generateStreamLines, postFromStreamLine, encodeFirehoseRecord, PostSchema, decodeFirehoseData } from "@defi-sentiment/shared";
+import { generateStreamLines, postFromStreamLine, encodeFirehoseRecord, firehoseDataOf, PostSchema, decodeFirehoseData } from "@defi-sentiment/shared";
 import { scoreText } from "../src/core/score-text.ts";
 import { extractEntities } from "../src/core/extract-entities.ts";
 import { normaliseLocation } from "../src/core/normalise-location.ts";
@@ -37,4 +37,5 @@ const decoded = recs.map((r) => decodeFirehoseData(r.data, "x"));
 t("PostSchema.parse", () => { for (const d of decoded) PostSchema.parse(d); });
 const scored = posts.map((p) => scorePost(p, now));
 t("encode", () => { for (const s of scored) encodeFirehoseRecord(s).toString("base64"); });
+t("encode (as transform)", () => { for (const s of scored) firehoseDataOf(JSON.stringify(s)); });
 t("transformRecords", () => { for (let i = 0; i < N; i += 500) transformRecords({ invocationId: "x", deliveryStreamArn: "a", region: "r", records: recs.slice(i, i + 500) } as never); });
