@@ -336,7 +336,8 @@ export class LocalDeliveryStream implements RecordSink {
       this.journalFd = openSync(this.journalPath, "a");
       writeSync(this.journalFd, JOURNAL_MAGIC);
     }
-    writeSync(this.journalFd, encodeJournal(records));
+    const bytes = encodeJournal(records);
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.journalFd, bytes, at);
     const synced = fsyncAsync(this.journalFd);
     this.journalSyncs = Promise.allSettled([this.journalSyncs, synced]);
     return synced;
@@ -522,15 +523,20 @@ function* chunkBySize(records: Buffered[], maxBytes: number): Generator<Buffered
 const JOURNAL_MAGIC = Buffer.from("defi-sentiment journal 2\n");
 const JOURNAL_HEADER = 12;
 
+/** Reused for every append: the journal is written synchronously, so the bytes are free again at once. */
+let journalScratch = Buffer.allocUnsafeSlow(1024 * 1024);
+
 function encodeJournal(records: Buffered[]): Buffer {
-  const out = Buffer.allocUnsafe(records.reduce((n, r) => n + JOURNAL_HEADER + r.data.byteLength, 0));
+  const size = records.reduce((n, r) => n + JOURNAL_HEADER + r.data.byteLength, 0);
+  if (size > journalScratch.length) journalScratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * journalScratch.length));
+  const out = journalScratch;
   let at = 0;
   for (const r of records) {
     out.writeDoubleLE(r.arrivedAt, at);
     out.writeUInt32LE(r.data.byteLength, at + 8);
     at += JOURNAL_HEADER + r.data.copy(out, at + JOURNAL_HEADER);
   }
-  return out;
+  return out.subarray(0, at);
 }
 
 function readJournal(file: string): Buffered[] {

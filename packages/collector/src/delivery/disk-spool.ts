@@ -56,6 +56,8 @@ async function fsyncDir(dir: string): Promise<void> {
 export class DiskSpool {
   private writer: FileHandle | null = null;
   private reader: { segment: number; handle: FileHandle } | null = null;
+  /** Read window, reused: what a read returns is copied out of it. */
+  private scratch = Buffer.allocUnsafeSlow(READ_WINDOW);
   /** Durable size of every live segment; the last one is the one being appended to. */
   private readonly sizes = new Map<number, number>();
   private writeChain: Promise<void> = Promise.resolve();
@@ -227,15 +229,16 @@ export class DiskSpool {
       this.sizes.set(last, 0);
       await fsyncDir(this.dir);
     }
-    const data = Buffer.concat(records as Buffer[]);
     const offset = this.sizes.get(last)!;
-    let written = 0;
-    while (written < data.length) {
-      const { bytesWritten } = await this.writer.write(data, written, data.length - written, offset + written);
-      written += bytesWritten;
+    const length = records.reduce((n, r) => n + r.length, 0);
+    // writev: the records go to the file as they are, without a concatenated copy
+    let written = (await this.writer.writev(records as Buffer[], offset)).bytesWritten;
+    if (written < length) {
+      const data = Buffer.concat(records as Buffer[]);
+      while (written < length) written += (await this.writer.write(data, written, length - written, offset + written)).bytesWritten;
     }
     await this.writer.datasync();
-    this.sizes.set(last, offset + data.length);
+    this.sizes.set(last, offset + length);
     this.backlogRecords += records.length;
   }
 
@@ -265,7 +268,7 @@ export class DiskSpool {
     let count = have.records;
     let bytes = have.bytes;
     let pos = this.normalise(from);
-    outer: while (count < limits.maxRecordsPerBatch && bytes < limits.maxBatchBytes) {
+    while (count < limits.maxRecordsPerBatch && bytes < limits.maxBatchBytes) {
       pos = this.normalise(pos);
       const size = this.sizes.get(pos.segment) ?? 0;
       const available = size - pos.offset;
@@ -276,27 +279,35 @@ export class DiskSpool {
       let window = Math.min(available, limits.maxBatchBytes - bytes + limits.maxRecordBytes + 2, READ_WINDOW);
       let buf: Buffer;
       for (;;) {
-        buf = Buffer.allocUnsafe(window);
-        const { bytesRead } = await handle.read(buf, 0, window, pos.offset);
-        buf = buf.subarray(0, bytesRead);
+        if (this.scratch.length < window) this.scratch = Buffer.allocUnsafeSlow(window);
+        const { bytesRead } = await handle.read(this.scratch, 0, window, pos.offset);
+        buf = this.scratch.subarray(0, bytesRead);
         if (buf.indexOf(NEWLINE) !== -1 || window >= available) break;
         window = Math.min(available, window * 2);
       }
+      // Whole records that fit, as [start, end, oversize]; then copied out of the reused window
+      // in one piece, and handed out as views of that copy.
+      const found: [number, number, boolean][] = [];
       let start = 0;
+      let full = false;
       for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
         const length = nl + 1 - start;
-        if (isOversizeRecord(length, limits)) {
-          oversize.push(buf.subarray(start, nl + 1));
-        } else {
-          if (!fitsBatch(count, bytes, length, limits)) break outer;
-          // a view, not a copy: each read has a buffer of its own, never reused
-          records.push(buf.subarray(start, nl + 1));
+        const over = isOversizeRecord(length, limits);
+        if (!over && !fitsBatch(count, bytes, length, limits)) {
+          full = true;
+          break;
+        }
+        found.push([start, nl + 1, over]);
+        if (!over) {
           count++;
           bytes += length;
         }
         start = nl + 1;
         pos = { segment: pos.segment, offset: pos.offset + length };
       }
+      const kept = Buffer.from(buf.subarray(0, start));
+      for (const [from, to, over] of found) (over ? oversize : records).push(kept.subarray(from, to));
+      if (full) break;
       if (start === 0) {
         throw new SpoolError(`no complete record at offset ${pos.offset}`, path.join(this.dir, segmentName(pos.segment)));
       }
