@@ -13,7 +13,7 @@ import { startWorkerTransform } from "./worker-transform.ts";
 export interface LocalPipelineOptions {
   lakeDir: string;
   /**
-   * Delivery-stream buffer size in bytes (default 16 MiB: DuckDB upserts cost less per row in
+   * Delivery-stream buffer size in bytes (default 32 MiB: DuckDB upserts cost less per row in
    * bigger statements; Firehose allows up to 128 MiB) and interval (default 5 s, which is what a
    * live stream's few posts a second meet first).
    */
@@ -47,7 +47,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
   const stream = await LocalDeliveryStream.open({
     lakeDir,
     warehouse,
-    bufferBytes: options.bufferBytes ?? 16 * 1024 * 1024,
+    bufferBytes: options.bufferBytes ?? 32 * 1024 * 1024,
     bufferIntervalMs: options.bufferIntervalMs ?? 5_000,
     // The Lambda handler is exactly transformRecords with a console logger; locally its log
     // lines go to a file so they don't drown the progress display.
