@@ -401,8 +401,7 @@ export class LocalDeliveryStream implements RecordSink {
       const result = response.results[j];
       if (result === "Dropped") return void this.stats.dropped++;
       if (result !== "Ok") return fail(i, `Lambda.ProcessingFailed: ${result}`);
-      const row = response.data(j);
-      okRows.push(row.at(-1) === NEWLINE ? row : Buffer.concat([row, NEWLINE_BYTES]));
+      okRows.push(asLine(response.data(j)));
     });
   }
 
@@ -442,7 +441,7 @@ export class LocalDeliveryStream implements RecordSink {
     for (const r of records) {
       const prefix = rawPrefix(createdAtOf(r.data) ?? new Date(r.arrivedAt));
       const list = groups.get(prefix) ?? [];
-      list.push(r.data.at(-1) === 10 ? r.data : Buffer.concat([r.data, Buffer.from("\n")]));
+      list.push(asLine(r.data));
       groups.set(prefix, list);
     }
     await Promise.all([...groups].map(([prefix, list]) => this.writeObject(prefix, Buffer.concat(list), at)));
@@ -495,8 +494,9 @@ interface Outcomes {
   data(j: number): Buffer;
 }
 
-const NEWLINE = 10;
 const NEWLINE_BYTES = Buffer.from("\n");
+/** The bytes as one NDJSON line: with their newline, added when missing. */
+const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
 
 const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: [], failures: [], started });
 

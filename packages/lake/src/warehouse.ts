@@ -51,7 +51,7 @@ const READ_COLUMNS = `{${SCORED_POST_COLUMNS.map((c) => `${sqlString(c.name)}: $
 const columnList = SCORED_POST_COLUMNS.map((c) => q(c.name)).join(", ");
 
 /** Rows of NDJSON files, typed as the table (duplicates and all). */
-export function readRowsSql(files: string[]): string {
+function readRowsSql(files: string[]): string {
   const list = `[${files.map(sqlString).join(", ")}]`;
   return `SELECT ${columnList} FROM read_json(${list}, format = 'newline_delimited', columns = ${READ_COLUMNS})`;
 }
@@ -59,11 +59,6 @@ export function readRowsSql(files: string[]): string {
 /** The rows of `relation`, one per id: the latest `collected_at`. */
 function latestPerIdSql(relation: string): string {
   return `SELECT * FROM ${relation} QUALIFY row_number() OVER (PARTITION BY ${q(SCORED_POST_KEY)} ORDER BY ${q(SCORED_POST_VERSION_COLUMN)} DESC) = 1`;
-}
-
-/** Rows of NDJSON files, typed as the table, one per id (the latest `collected_at` of the files). */
-export function stagedRowsSql(files: string[]): string {
-  return latestPerIdSql(`(${readRowsSql(files)})`);
 }
 
 /**

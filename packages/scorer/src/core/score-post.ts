@@ -1,20 +1,8 @@
-import { dtOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
+import { dtOf, isoOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
 import { SCORER_VERSION } from "../version.ts";
 import { scoreText } from "./score-text.ts";
 import { extractEntities } from "./extract-entities.ts";
 import { normaliseLocation } from "./normalise-location.ts";
-
-// A batch shares one scoredAt, and toISOString costs about a microsecond on Node 20
-let lastScoredAtMs = Number.NaN;
-let lastScoredAtIso = "";
-function isoOf(d: Date): string {
-  const ms = d.getTime();
-  if (ms !== lastScoredAtMs) {
-    lastScoredAtIso = d.toISOString();
-    lastScoredAtMs = ms;
-  }
-  return lastScoredAtIso;
-}
 
 /** Derives every ScoredPost field from a Post. Pure; the clock comes in as `scoredAt`. */
 export function scorePost(post: Post, scoredAt: Date): ScoredPost {
