@@ -24,6 +24,8 @@ import {
   type ErrorRecord,
   type FirehoseTransformationEvent,
   type FirehoseTransformationResponse,
+  type PackedInvocation,
+  type PackedResponse,
   type PutRecordFailure,
   type RecordSink,
 } from "@defi-sentiment/shared";
@@ -31,29 +33,7 @@ import type { Warehouse } from "./warehouse.ts";
 
 export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse> | FirehoseTransformationResponse;
 
-/**
- * An invocation with the records' bytes packed in one buffer instead of base64 strings, for a
- * transformation in another thread: two buffers cross instead of thousands of strings, and no
- * base64 is made on this side. `eventOfPacked` turns it into the exact Lambda event.
- */
-export interface PackedInvocation {
-  invocationId: string;
-  deliveryStreamArn: string;
-  region: string;
-  recordIds: string[];
-  arrivals: Float64Array;
-  /** Record i is `data[ends[i - 1] ?? 0 … ends[i])`. */
-  data: Uint8Array;
-  ends: Uint32Array;
-}
-
-/** A response packed the same way: each record's id and result, and an Ok record's data as bytes (empty otherwise). */
-export interface PackedResponse {
-  recordIds: string[];
-  results: string[];
-  data: Uint8Array;
-  ends: Uint32Array;
-}
+export type { PackedInvocation, PackedResponse };
 
 export type PackedTransform = (invocation: PackedInvocation) => Promise<PackedResponse>;
 
@@ -474,11 +454,14 @@ const gzipAsync = promisify(gzip);
 
 const CREATED_AT = /^"created_at"\s*:\s*"([^"]{10,40})"/;
 
+const CREATED_AT_KEY = Buffer.from('"created_at"');
+
 /** A post's own `created_at`, found without decoding the whole record; null when unreadable. */
 function createdAtOf(data: Buffer): string | null {
-  const at = data.indexOf('"created_at"');
+  const at = data.indexOf(CREATED_AT_KEY);
   if (at === -1 || at > 64 * 1024) return null;
-  const m = CREATED_AT.exec(data.toString("utf8", at, at + 80));
+  // latin1 decodes bytes one to one (cheaper than UTF-8); a timestamp is ASCII, anything else fails below
+  const m = CREATED_AT.exec(data.toString("latin1", at, at + 80));
   if (!m) return null;
   try {
     return dtOf(m[1]!) < "1970-01-02" ? null : m[1]!;

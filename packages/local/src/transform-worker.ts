@@ -1,12 +1,11 @@
 /**
  * Worker thread running the scorer's Firehose transformation, so scoring uses the second core
  * while the main thread collects, spools and writes the lake (as Lambda runs beside Firehose).
- * A packed invocation is made into the exact Lambda event here, and its response packed back.
+ * A packed invocation is scored by `transformPacked`: the Lambda's code and results, without base64.
  */
 import { parentPort } from "node:worker_threads";
-import type { FirehoseTransformationEvent } from "@defi-sentiment/shared";
-import { eventOfPacked, packResponse, type PackedInvocation } from "@defi-sentiment/lake";
-import { transformRecords, type LogLine } from "@defi-sentiment/scorer";
+import type { FirehoseTransformationEvent, PackedInvocation } from "@defi-sentiment/shared";
+import { transformPacked, transformRecords, type LogLine } from "@defi-sentiment/scorer";
 
 if (!parentPort) throw new Error("transform-worker.ts must run as a worker thread");
 const port = parentPort;
@@ -16,7 +15,7 @@ port.on("message", (msg: { id: number; event?: FirehoseTransformationEvent; pack
   try {
     const log = (line: LogLine) => logs.push(line);
     if (msg.packed) {
-      const packed = packResponse(transformRecords(eventOfPacked(msg.packed), { log }));
+      const packed = transformPacked(msg.packed, { log });
       port.postMessage({ id: msg.id, packed, logs }, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer]);
     } else {
       port.postMessage({ id: msg.id, response: transformRecords(msg.event!, { log }), logs });

@@ -8,4 +8,4 @@ export { normaliseLocation } from "./core/normalise-location.ts";
 export { extractEntities, type PostEntities } from "./core/extract-entities.ts";
 export { scorePost } from "./core/score-post.ts";
 export { handler } from "./firehose-handler.ts";
-export { transformRecords, type TransformOptions, type LogLine } from "./transform-records.ts";
+export { transformRecords, transformPacked, type TransformOptions, type LogLine } from "./transform-records.ts";

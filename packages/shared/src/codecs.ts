@@ -148,6 +148,14 @@ function strictBase64(text: string): Buffer | null {
 export function decodeFirehoseData(base64: string, where: string): unknown {
   const bytes = typeof base64 === "string" ? strictBase64(base64) : null;
   if (!bytes) throw new DecodeError("data is not base64", where);
-  if (!isUtf8(bytes)) throw new DecodeError("data is not valid UTF-8", where);
-  return parseJsonSafe(bytes.toString("utf8"), where);
+  return decodeRecordBytes(bytes, where);
 }
+
+/** Decodes a record's bytes (UTF-8 JSON) into its JSON value. */
+export function decodeRecordBytes(bytes: Uint8Array, where: string): unknown {
+  if (!isUtf8(bytes)) throw new DecodeError("data is not valid UTF-8", where);
+  return parseJsonSafe(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), where);
+}
+
+/** Length of the base64 text of `bytes` bytes. */
+export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
