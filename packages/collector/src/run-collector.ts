@@ -97,7 +97,9 @@ export async function runCollector(options: RunCollectorOptions): Promise<Collec
   };
   process.once("SIGTERM", onSigterm);
 
-  const delivery = await openDelivery({ sink: options.sink, spoolDir: files.spool, deadLetterDir: files.deadLetter, log });
+  // A generated or replayed run can be read again, so a durable sink (the local stream) needs no spool before it.
+  const direct = options.sink.durable === true && (config.source === "generator" || config.source === "replay");
+  const delivery = await openDelivery({ sink: options.sink, spoolDir: files.spool, deadLetterDir: files.deadLetter, log, direct });
   const streamStats = newLiveStreamStats();
   let budget: BudgetMeter | null = null;
   const closers: (() => void)[] = [];

@@ -199,6 +199,9 @@ export class LocalDeliveryStream implements RecordSink {
     return stream;
   }
 
+  /** A call resolves only once its records are in the fsync'd journal. */
+  readonly durable = true;
+
   get arn(): string {
     return `arn:local:firehose:local:000000000000:deliverystream/${this.o.name}`;
   }

@@ -5,7 +5,7 @@
 import {
   DecodeError,
   FIREHOSE_LIMITS,
-  PostSchema,
+  parsePost,
   base64Length,
   decodeFirehoseData,
   decodeRecordBytes,
@@ -117,7 +117,7 @@ function scoreBatch(io: BatchIo, invocationId: unknown, options: TransformOption
     }
   };
   stage((_, i) => io.decode(i, `records[${i}] (${attempts[i]!.recordId})`));
-  stage((value) => PostSchema.parse(value));
+  stage((value) => parsePost(value));
   stage((post) => scorePost(post as Post, scoredAt));
   stage((scored, i) => (attempts[i]!.okLength = io.encode(i, JSON.stringify(scored))));
 

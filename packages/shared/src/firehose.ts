@@ -88,4 +88,9 @@ export interface PutRecordFailure {
  */
 export interface RecordSink {
   putRecordBatch(records: Uint8Array[]): Promise<{ failed: PutRecordFailure[] }>;
+  /**
+   * True when a call that resolved has made its accepted records durable on this machine (the
+   * local delivery stream's fsync'd journal), so a re-readable source needs no spool before it.
+   */
+  readonly durable?: boolean;
 }

@@ -26,6 +26,14 @@ export interface DeliveryOptions {
   maxBatchesInFlight?: number;
   /** Backoff and permanent-failure policy (defaults: 100 ms doubling to 20 s, 5 attempts). */
   resendPolicy?: Partial<ResendPolicy>;
+  /**
+   * Send accepted records straight to the sink instead of through the spool, while the spool is
+   * empty (a backlog from an earlier run is drained first). Only for a durable sink (see
+   * `RecordSink.durable`) fed by a re-readable source: `accept` then resolves once the records
+   * are handed over (at most `maxBatchesInFlight` calls under way), their ids are persisted only
+   * once the sink has them, and after a crash the source is simply read again.
+   */
+  direct?: boolean;
 }
 
 export interface DeliveryStats {

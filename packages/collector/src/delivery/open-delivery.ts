@@ -76,6 +76,8 @@ class SpoolDelivery implements Delivery {
   private probe: object | null = null;
   private outageRounds = 0;
   private sinkWaiters: (() => void)[] = [];
+  /** Direct sends under way (`options.direct`), each settling once its records are delivered or spooled. */
+  private readonly directSends = new Set<Promise<void>>();
 
   constructor(
     private readonly options: DeliveryOptions,
@@ -200,13 +202,47 @@ class SpoolDelivery implements Delivery {
       }
     });
     await this.deadLetter.write(rejected);
-    await this.spool.append(records);
-    await this.recent.remember(fresh);
+    if (records.length && this.sendsDirect()) {
+      // The window knows the ids at once; the file only once the sink has their records.
+      for (const id of fresh) this.recent.ids.add(id);
+      await this.sendDirect(records, fresh);
+    } else {
+      await this.spool.append(records);
+      await this.recent.remember(fresh);
+    }
     this.counters.duplicates += duplicates;
     this.counters.deadLettered += rejected.length;
     if (rejected.length) this.log({ event: "dead-lettered", reasons: rejected.map((r) => r.reason), count: rejected.length });
     if (records.length) this.notify();
     return { accepted: fresh.length, duplicates };
+  }
+
+  /** Direct only while nothing is spooled or on its way from the spool, so a backlog drains first. */
+  private sendsDirect(): boolean {
+    return this.options.direct === true && !this.closing && this.spool.backlog === 0 && this.inFlightBatches.length === 0;
+  }
+
+  /**
+   * Starts sending records straight to the (durable) sink, after waiting for room in the window.
+   * Their ids are persisted once the sink has them; records a stop or an error left unsent go
+   * to the spool instead, so nothing accepted is dropped.
+   */
+  private async sendDirect(records: Buffer[], ids: string[]): Promise<void> {
+    while (this.directSends.size >= this.window) await Promise.race(this.directSends);
+    const spoolInstead = async () => {
+      await this.spool.append(records);
+      this.notify();
+    };
+    const run: Promise<void> = this.send(records)
+      .then((done) => (done ? undefined : spoolInstead()))
+      .catch(async (err: unknown) => {
+        this.log({ event: "direct-send-error", records: records.length, error: String((err as Error)?.message ?? err) });
+        await spoolInstead();
+      })
+      .then(() => this.recent.remember(ids))
+      .catch((err: unknown) => this.log({ event: "direct-send-error", records: records.length, error: String((err as Error)?.message ?? err) }))
+      .finally(() => this.directSends.delete(run));
+    this.directSends.add(run);
   }
 
   seen(id: string): boolean {
@@ -219,6 +255,7 @@ class SpoolDelivery implements Delivery {
 
   async drain(): Promise<void> {
     await this.acceptChain;
+    while (this.directSends.size > 0) await Promise.all(this.directSends);
     if (this.closing) {
       if (this.spool.backlog === 0) return;
       throw new DeliveryClosedError("drain", this.spool.backlog);
@@ -447,6 +484,8 @@ class SpoolDelivery implements Delivery {
       this.closing = true;
       this.cancelWaits();
       this.notify();
+      // Direct sends in backoff stop now and spool what they still hold.
+      while (this.directSends.size > 0) await Promise.all(this.directSends);
       await this.loop;
       if (this.timer) clearTimeout(this.timer);
       await this.recent.flush();
