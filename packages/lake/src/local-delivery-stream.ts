@@ -222,7 +222,7 @@ export class LocalDeliveryStream implements RecordSink {
       if (r.byteLength > FIREHOSE_LIMITS.maxRecordBytes) {
         failed.push({ index, errorCode: "InvalidArgumentException", errorMessage: `record of ${r.byteLength} bytes exceeds ${FIREHOSE_LIMITS.maxRecordBytes}` });
       } else {
-        accepted.push({ data: Buffer.from(r.buffer, r.byteOffset, r.byteLength), arrivedAt: now });
+        accepted.push({ data: Buffer.isBuffer(r) ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength), arrivedAt: now });
       }
     });
     // Journal and buffer change together (no await between), so a flush never takes a journal
@@ -376,10 +376,15 @@ export class LocalDeliveryStream implements RecordSink {
       chunk.forEach((_, i) => fail(i, lastError));
       return;
     }
-    const byId = new Map<string, number>();
-    response.recordIds.forEach((id, j) => byId.set(id, j));
+    // Answers come back in request order; a map is built only for one that does not.
+    const ids = response.recordIds;
+    let byId: Map<string, number> | null = null;
     recordIds.forEach((id, i) => {
-      const j = byId.get(id);
+      let j: number | undefined = i;
+      if (ids[i] !== id) {
+        byId ??= new Map(ids.map((rid, k) => [rid, k]));
+        j = byId.get(id);
+      }
       if (j === undefined) return fail(i, "Lambda.MissingRecordId: the transformation did not return this record");
       const result = response.results[j];
       if (result === "Dropped") return void this.stats.dropped++;
@@ -442,7 +447,7 @@ export class LocalDeliveryStream implements RecordSink {
     const tmp = `${file}.tmp`;
     const handle = await open(tmp, "w");
     try {
-      await handle.writeFile(await gzipAsync(body, { level: 1 }));
+      await handle.writeFile(await gzipAsync(body, GZIP));
       await handle.sync();
     } finally {
       await handle.close();
@@ -454,6 +459,9 @@ export class LocalDeliveryStream implements RecordSink {
 // fsync and gzip run on libuv's pool: the event loop keeps accepting, scoring and landing meanwhile
 const fsyncAsync = promisify(fsync);
 const gzipAsync = promisify(gzip);
+// Level 1: raw backups are written once and read rarely. 256 KiB output chunks: zlib calls back
+// on the event loop once per chunk, and the 16 KiB default made thousands of callbacks a run.
+const GZIP = { level: 1, chunkSize: 256 * 1024 };
 
 const CREATED_AT = /^"created_at"\s*:\s*"([^"]{10,40})"/;
 

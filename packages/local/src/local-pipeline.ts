@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 import { LOCAL_WAREHOUSE_FILE } from "@defi-sentiment/shared";
 import { LocalDeliveryStream, Warehouse } from "@defi-sentiment/lake";
-import { transformRecords, type LogLine } from "@defi-sentiment/scorer";
+import type { LogLine } from "@defi-sentiment/scorer";
 import { startWorkerTransform } from "./worker-transform.ts";
 
 export interface LocalPipelineOptions {
@@ -43,6 +43,9 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
   const scorerLog = openSync(path.join(lakeDir, "logs", "scorer.ndjson"), "a");
   const logLine = (line: LogLine) => writeSync(scorerLog, JSON.stringify(line) + "\n");
   const worker = options.scoreInWorker === false ? null : startWorkerTransform(logLine, options.scoringWorkers !== undefined ? { workers: options.scoringWorkers } : {});
+  // Loaded here only when scoring in-process: the scorer's lexicons take about a second to build,
+  // which the worker spends on its own thread while this one starts collecting.
+  const transformRecords = worker ? null : (await import("@defi-sentiment/scorer")).transformRecords;
   const warehouse = await Warehouse.open(path.join(lakeDir, LOCAL_WAREHOUSE_FILE), options.warehouseThreads ? { threads: options.warehouseThreads } : {});
   const stream = await LocalDeliveryStream.open({
     lakeDir,
@@ -51,7 +54,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     bufferIntervalMs: options.bufferIntervalMs ?? 5_000,
     // The Lambda handler is exactly transformRecords with a console logger; locally its log
     // lines go to a file so they don't drown the progress display.
-    transform: worker ? (event) => worker.transform(event) : (event) => transformRecords(event, { log: logLine }),
+    transform: worker ? (event) => worker.transform(event) : (event) => transformRecords!(event, { log: logLine }),
     ...(worker ? { packedTransform: (invocation) => worker.packed(invocation) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
