@@ -188,8 +188,9 @@ describe("local delivery stream", () => {
     let release!: () => void;
     const firstHeld = new Promise<void>((r) => (release = r));
     const slow = Object.create(wh) as Warehouse;
-    slow.upsertNdjson = async (ndjson: string | Uint8Array) => {
-      upserts.push(Buffer.from(ndjson).toString("utf8").trim().split("\n").length);
+    slow.upsertNdjson = async (ndjson: string | Uint8Array | readonly Uint8Array[]) => {
+      const text = typeof ndjson === "string" ? ndjson : Buffer.concat(ndjson instanceof Uint8Array ? [ndjson] : ndjson).toString("utf8");
+      upserts.push(text.trim().split("\n").length);
       if (upserts.length === 1) await firstHeld; // the first upsert is slow
       return wh.upsertNdjson(ndjson);
     };

@@ -343,7 +343,7 @@ export class LocalDeliveryStream implements RecordSink {
 
   private async landStage(group: Staged[]): Promise<void> {
     const rows = group.reduce((n, g) => n + g.okRows.length, 0);
-    if (rows > 0) await this.o.warehouse.upsertNdjson(Buffer.concat(group.flatMap((g) => g.okRows)));
+    if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows));
     for (const { records, okRows, failures, started } of group) {
       if (records === 0) continue;
       if (failures.length > 0) await this.writeErrors(failures, started);

@@ -91,6 +91,23 @@ describe("upsert by post id", () => {
     expect(await wh.query("SELECT id, like_count FROM scored_posts")).toEqual([{ id: "7", like_count: 9 }]);
   });
 
+  it("lands NDJSON given in pieces (a row per piece, rows cut across pieces, thousands of pieces) as it lands the text", async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => row({ id: String(100 + i), like_count: i, engagement: i }));
+    const text = rows.map((r) => JSON.stringify(r) + "\n").join("");
+    const whole = await fresh();
+    await whole.upsertNdjson(text);
+    const pieces = await fresh();
+    const bytes = Buffer.from(text);
+    const cuts: Uint8Array[] = [];
+    for (let at = 0; at < bytes.length; at += 97) cuts.push(bytes.subarray(at, Math.min(at + 97, bytes.length)));
+    expect(cuts.length).toBeGreaterThan(1024);
+    await pieces.upsertNdjson(cuts);
+    const sql = "SELECT id, like_count FROM scored_posts ORDER BY id";
+    expect(await pieces.query(sql)).toEqual(await whole.query(sql));
+    expect(await pieces.count()).toBe(1500);
+    expect(await pieces.ask("overview")).toEqual(await whole.ask("overview"));
+  });
+
   it("lands a batch of new and already-held posts whole, and a batch it cannot read not at all", async () => {
     const wh = await fresh();
     await wh.upsert([row({ id: "1", like_count: 1, engagement: 1, collected_at: "2026-11-18T10:00:00.000Z" })]);

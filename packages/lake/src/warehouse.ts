@@ -9,7 +9,7 @@
  */
 import { DuckDBInstance, DuckDBTypeId, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { mkdirSync, rmSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import {
@@ -220,13 +220,14 @@ export class Warehouse {
     await this.upsertNdjson(encodeNdjson(rows));
   }
 
-  /** Upserts NDJSON of ScoredPost rows (text, or its UTF-8 bytes). */
-  async upsertNdjson(ndjson: string | Uint8Array): Promise<void> {
-    if (typeof ndjson === "string" ? !ndjson.trim() : ndjson.byteLength === 0) return;
+  /** Upserts NDJSON of ScoredPost rows (text, its UTF-8 bytes, or those bytes in pieces, e.g. one row each). */
+  async upsertNdjson(ndjson: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+    if (typeof ndjson === "string" ? !ndjson.trim() : isBytes(ndjson) ? ndjson.byteLength === 0 : !ndjson.some((b) => b.byteLength > 0)) return;
     mkdirSync(this.stagingDir, { recursive: true });
     const file = path.join(this.stagingDir, `${randomUUID()}.ndjson`);
-    // written on libuv's pool: the event loop keeps collecting meanwhile
-    await writeFile(file, ndjson);
+    // written on libuv's pool: the event loop keeps collecting meanwhile; pieces go out by writev, never concatenated
+    if (typeof ndjson === "string" || isBytes(ndjson)) await writeFile(file, ndjson);
+    else await writePieces(file, ndjson);
     try {
       await this.upsertNdjsonFiles([file]);
     } finally {
@@ -279,6 +280,27 @@ export class Warehouse {
     this.writer.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+const isBytes = (v: Uint8Array | readonly Uint8Array[]): v is Uint8Array => v instanceof Uint8Array;
+
+/** Writes `pieces` one after another into a new file (writev in groups within the OS's iovec limit). */
+async function writePieces(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const handle = await open(file, "w");
+  try {
+    for (let i = 0; i < pieces.length; i += 1024) {
+      const group = pieces.slice(i, i + 1024);
+      const length = group.reduce((n, b) => n + b.byteLength, 0);
+      let written = (await handle.writev(group as NodeJS.ArrayBufferView[])).bytesWritten;
+      if (written < length) {
+        // a short write (rare): the rest from one copy, at the file's current position
+        const all = Buffer.concat(group);
+        while (written < length) written += (await handle.write(all, written, length - written)).bytesWritten;
+      }
+    }
+  } finally {
+    await handle.close();
   }
 }
 
