@@ -17,6 +17,7 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import {
   FIREHOSE_LIMITS,
+  base64Length,
   dtOf,
   errorPrefix,
   objectName,
@@ -29,6 +30,7 @@ import {
   type PutRecordFailure,
   type RecordSink,
 } from "@defi-sentiment/shared";
+import { RecordRun } from "./record-run.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse> | FirehoseTransformationResponse;
@@ -133,16 +135,11 @@ interface Flush {
   reject(err: unknown): void;
 }
 
-interface Buffered {
-  data: Buffer;
-  arrivedAt: number;
-}
 
 export class LocalDeliveryStream implements RecordSink {
   private readonly o: Required<Omit<LocalDeliveryStreamOptions, "log" | "packedTransform">> & Pick<LocalDeliveryStreamOptions, "log" | "packedTransform">;
   private readonly journalDir: string;
-  private buffer: Buffered[] = [];
-  private bufferedBytes = 0;
+  private buffer: RecordRun;
   private journalFd: number | null = null;
   private journalPath = "";
   /** fsyncs of the open journal still running; it is closed only after them. */
@@ -177,6 +174,12 @@ export class LocalDeliveryStream implements RecordSink {
       ...options,
     };
     this.journalDir = path.join(this.o.lakeDir, ".stream", this.o.name);
+    this.buffer = this.newRun();
+  }
+
+  /** A run sized for a full buffer plus one batch, so a flush's records are copied in once. */
+  private newRun(): RecordRun {
+    return new RecordRun(Math.min(this.o.bufferBytes + FIREHOSE_LIMITS.maxBatchBytes, 256 * 1024 * 1024));
   }
 
   /** Opens the stream, first processing journals a crash left behind. */
@@ -191,7 +194,7 @@ export class LocalDeliveryStream implements RecordSink {
       rmSync(full, { force: true });
     }
     stream.timer = setInterval(() => {
-      if (stream.buffer.length > 0 && stream.o.clock().getTime() - stream.buffer[0]!.arrivedAt >= stream.o.bufferIntervalMs) {
+      if (stream.buffer.length > 0 && stream.o.clock().getTime() - stream.buffer.arrivedAt(0) >= stream.o.bufferIntervalMs) {
         void stream.flush().catch((err) => stream.o.log?.({ event: "flush-failed", error: String(err) }));
       }
     }, Math.min(1000, stream.o.bufferIntervalMs));
@@ -216,29 +219,29 @@ export class LocalDeliveryStream implements RecordSink {
       throw new InvalidArgumentError(`PutRecordBatch takes at most ${FIREHOSE_LIMITS.maxBatchBytes} bytes, got ${total}`);
     }
     const failed: PutRecordFailure[] = [];
-    const accepted: Buffered[] = [];
+    const accepted: Uint8Array[] = [];
     const now = this.o.clock().getTime();
     records.forEach((r, index) => {
       if (r.byteLength > FIREHOSE_LIMITS.maxRecordBytes) {
         failed.push({ index, errorCode: "InvalidArgumentException", errorMessage: `record of ${r.byteLength} bytes exceeds ${FIREHOSE_LIMITS.maxRecordBytes}` });
       } else {
-        accepted.push({ data: Buffer.isBuffer(r) ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength), arrivedAt: now });
+        accepted.push(r);
       }
     });
     // Journal and buffer change together (no await between), so a flush never takes a journal
     // without its records; the call returns only once the journal is on disk.
-    const synced = this.journal(accepted);
-    this.buffer.push(...accepted);
-    for (const b of accepted) this.bufferedBytes += b.data.byteLength;
+    const synced = this.journal(accepted, now);
+    const before = this.buffer.byteLength;
+    for (const r of accepted) this.buffer.push(r, now);
     this.stats.incomingRecords += accepted.length;
-    this.stats.incomingBytes += accepted.reduce((n, b) => n + b.data.byteLength, 0);
+    this.stats.incomingBytes += this.buffer.byteLength - before;
     this.stats.rejectedRecords += failed.length;
     this.stats.bufferedRecords = this.buffer.length;
     await synced;
     // A full buffer starts a flush; the call then waits only while too many flushes are still
     // on their way to the lake (backpressure, as Firehose throttles), so buffers are scored
     // while the next ones fill.
-    if (this.bufferedBytes >= this.o.bufferBytes) {
+    if (this.buffer.byteLength >= this.o.bufferBytes) {
       void this.flush().catch(() => {});
       while (this.inFlight.length > this.o.maxFlushesInFlight) await this.inFlight[0]!.done.catch(() => {});
     }
@@ -253,8 +256,7 @@ export class LocalDeliveryStream implements RecordSink {
     if (fd !== null) void this.journalSyncs.catch(() => {}).finally(() => closeSync(fd));
     this.journalFd = null;
     this.journalPath = "";
-    this.buffer = [];
-    this.bufferedBytes = 0;
+    this.buffer = this.newRun();
     this.stats.bufferedRecords = 0;
     let resolve!: () => void;
     let reject!: (err: unknown) => void;
@@ -312,14 +314,14 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   /** Appends records to the open journal now; the promise resolves once they are on disk. */
-  private journal(records: Buffered[]): Promise<void> {
+  private journal(records: Uint8Array[], arrivedAt: number): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.journalFd === null) {
       this.journalPath = path.join(this.journalDir, `${Date.now().toString().padStart(15, "0")}-${randomUUID()}.journal`);
       this.journalFd = openSync(this.journalPath, "a");
       writeSync(this.journalFd, JOURNAL_MAGIC);
     }
-    const bytes = encodeJournal(records);
+    const bytes = encodeJournal(records, arrivedAt);
     for (let at = 0; at < bytes.length; ) at += writeSync(this.journalFd, bytes, at);
     const synced = fsyncAsync(this.journalFd);
     this.journalSyncs = Promise.allSettled([this.journalSyncs, synced]);
@@ -327,17 +329,17 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   /** Processes records completely (used for journals left by a crash). */
-  private async process(records: Buffered[]): Promise<void> {
+  private async process(records: RecordRun): Promise<void> {
     await this.landStage([await this.transformStage(records)]);
   }
 
-  private async transformStage(records: Buffered[]): Promise<Staged> {
+  private async transformStage(records: RecordRun): Promise<Staged> {
     const started = this.o.clock();
     const raw = this.writeRaw(records, started);
     const okRows: Buffer[] = [];
     const failures: ErrorRecord[] = [];
     // All invocations are sent at once: the transformation's queue never runs dry between them.
-    await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map((chunk) => this.transformChunk(chunk, okRows, failures))]);
+    await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map(([from, to]) => this.transformChunk(records, from, to, okRows, failures))]);
     return { records: records.length, okRows, failures, started };
   }
 
@@ -355,11 +357,14 @@ export class LocalDeliveryStream implements RecordSink {
     }
   }
 
-  private async transformChunk(chunk: Buffered[], okRows: Buffer[], failures: ErrorRecord[]): Promise<void> {
+  /** Runs records [from, to) of `records` through one transformation invocation (with retries). */
+  private async transformChunk(records: RecordRun, from: number, to: number, okRows: Buffer[], failures: ErrorRecord[]): Promise<void> {
     const invocation = ++this.seq;
     const invocationId = `${invocation}-${randomUUID()}`;
-    const recordIds = chunk.map((_, i) => `${invocation}.${i}`);
-    const invoke = this.o.packedTransform ? this.packedInvoker(chunk, invocationId, recordIds, this.o.packedTransform) : this.eventInvoker(chunk, invocationId, recordIds);
+    const recordIds = Array.from({ length: to - from }, (_, i) => `${invocation}.${i}`);
+    const invoke = this.o.packedTransform
+      ? this.packedInvoker(records, from, to, invocationId, recordIds, this.o.packedTransform)
+      : this.eventInvoker(records, from, to, invocationId, recordIds);
     let response: Outcomes | null = null;
     let lastError = "";
     for (let attempt = 1; attempt <= this.o.transformAttempts && !response; attempt++) {
@@ -371,9 +376,9 @@ export class LocalDeliveryStream implements RecordSink {
     }
     const at = this.o.clock().toISOString();
     const fail = (i: number, reason: string) =>
-      failures.push({ type: "processing-failed", reason, where: `record ${recordIds[i]}`, at, raw_data: chunk[i]!.data.toString("base64") });
+      failures.push({ type: "processing-failed", reason, where: `record ${recordIds[i]}`, at, raw_data: records.data(from + i).toString("base64") });
     if (!response) {
-      chunk.forEach((_, i) => fail(i, lastError));
+      recordIds.forEach((_, i) => fail(i, lastError));
       return;
     }
     // Answers come back in request order; a map is built only for one that does not.
@@ -393,13 +398,13 @@ export class LocalDeliveryStream implements RecordSink {
     });
   }
 
-  /** Invokes `transform` with the Lambda event of `chunk`. */
-  private eventInvoker(chunk: Buffered[], invocationId: string, recordIds: string[]): () => Promise<Outcomes> {
+  /** Invokes `transform` with the Lambda event of records [from, to). */
+  private eventInvoker(records: RecordRun, from: number, to: number, invocationId: string, recordIds: string[]): () => Promise<Outcomes> {
     const event: FirehoseTransformationEvent = {
       invocationId,
       deliveryStreamArn: this.arn,
       region: "local",
-      records: chunk.map((r, i) => ({ recordId: recordIds[i]!, approximateArrivalTimestamp: r.arrivedAt, data: r.data.toString("base64") })),
+      records: recordIds.map((recordId, i) => ({ recordId, approximateArrivalTimestamp: records.arrivedAt(from + i), data: records.data(from + i).toString("base64") })),
     };
     return async () => {
       const records = (await this.o.transform(event)).records ?? [];
@@ -407,16 +412,11 @@ export class LocalDeliveryStream implements RecordSink {
     };
   }
 
-  /** Invokes the packed transformation with `chunk` packed into one buffer. */
-  private packedInvoker(chunk: Buffered[], invocationId: string, recordIds: string[], transform: PackedTransform): () => Promise<Outcomes> {
+  /** Invokes the packed transformation with records [from, to) packed into one buffer. */
+  private packedInvoker(records: RecordRun, from: number, to: number, invocationId: string, recordIds: string[], transform: PackedTransform): () => Promise<Outcomes> {
     return async () => {
-      // packed per attempt: the buffers are transferred to the worker and gone from here
-      const ends = new Uint32Array(chunk.length);
-      let total = 0;
-      chunk.forEach((r, i) => (ends[i] = total += r.data.byteLength));
-      const data = Buffer.allocUnsafeSlow(total);
-      chunk.forEach((r, i) => r.data.copy(data, i === 0 ? 0 : ends[i - 1]));
-      const arrivals = Float64Array.from(chunk, (r) => r.arrivedAt);
+      // packed per attempt (one copy): the buffers are transferred to the worker and gone from here
+      const { data, ends, arrivals } = records.pack(from, to);
       const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends });
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
       return { recordIds: out.recordIds, results: out.results, data: (j) => bytes.subarray(j === 0 ? 0 : out.ends[j - 1], out.ends[j]) };
@@ -424,12 +424,13 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   /** Source-record backup, partitioned by each post's own date (arrival time when unreadable). */
-  private async writeRaw(records: Buffered[], at: Date): Promise<void> {
+  private async writeRaw(records: RecordRun, at: Date): Promise<void> {
     const groups = new Map<string, Buffer[]>();
-    for (const r of records) {
-      const prefix = rawPrefix(createdAtOf(r.data) ?? new Date(r.arrivedAt));
+    for (let i = 0; i < records.length; i++) {
+      const data = records.data(i);
+      const prefix = rawPrefix(createdAtOf(data) ?? new Date(records.arrivedAt(i)));
       const list = groups.get(prefix) ?? [];
-      list.push(asLine(r.data));
+      list.push(asLine(data));
       groups.set(prefix, list);
     }
     await Promise.all([...groups].map(([prefix, list]) => this.writeObject(prefix, Buffer.concat(list), at)));
@@ -494,20 +495,20 @@ const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? b
 
 const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: [], failures: [], started });
 
-function* chunkBySize(records: Buffered[], maxBytes: number): Generator<Buffered[]> {
-  let chunk: Buffered[] = [];
+/** Index ranges [from, to) of invocations whose records' base64 stays within `maxBytes` (at least one record each). */
+function* chunkBySize(records: RecordRun, maxBytes: number): Generator<[number, number]> {
+  let from = 0;
   let bytes = 0;
-  for (const r of records) {
-    const size = Math.ceil(r.data.byteLength / 3) * 4;
-    if (chunk.length > 0 && bytes + size > maxBytes) {
-      yield chunk;
-      chunk = [];
+  for (let i = 0; i < records.length; i++) {
+    const size = base64Length(records.start(i + 1) - records.start(i));
+    if (i > from && bytes + size > maxBytes) {
+      yield [from, i];
+      from = i;
       bytes = 0;
     }
-    chunk.push(r);
     bytes += size;
   }
-  if (chunk.length > 0) yield chunk;
+  if (records.length > from) yield [from, records.length];
 }
 
 /**
@@ -520,29 +521,30 @@ const JOURNAL_HEADER = 12;
 /** Reused for every append: the journal is written synchronously, so the bytes are free again at once. */
 let journalScratch = Buffer.allocUnsafeSlow(1024 * 1024);
 
-function encodeJournal(records: Buffered[]): Buffer {
-  const size = records.reduce((n, r) => n + JOURNAL_HEADER + r.data.byteLength, 0);
+function encodeJournal(records: Uint8Array[], arrivedAt: number): Buffer {
+  const size = records.reduce((n, r) => n + JOURNAL_HEADER + r.byteLength, 0);
   if (size > journalScratch.length) journalScratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * journalScratch.length));
   const out = journalScratch;
   let at = 0;
   for (const r of records) {
-    out.writeDoubleLE(r.arrivedAt, at);
-    out.writeUInt32LE(r.data.byteLength, at + 8);
-    at += JOURNAL_HEADER + r.data.copy(out, at + JOURNAL_HEADER);
+    out.writeDoubleLE(arrivedAt, at);
+    out.writeUInt32LE(r.byteLength, at + 8);
+    out.set(r, at + JOURNAL_HEADER);
+    at += JOURNAL_HEADER + r.byteLength;
   }
   return out.subarray(0, at);
 }
 
-function readJournal(file: string): Buffered[] {
-  if (!existsSync(file)) return [];
+function readJournal(file: string): RecordRun {
+  const out = new RecordRun();
+  if (!existsSync(file)) return out;
   const data = readFileSync(file);
-  const out: Buffered[] = [];
   if (data.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {
     // A record cut short is a torn write from a crash; its call never resolved, so drop it.
     for (let at = JOURNAL_MAGIC.length; at + JOURNAL_HEADER <= data.length; ) {
       const length = data.readUInt32LE(at + 8);
       if (at + JOURNAL_HEADER + length > data.length) break;
-      out.push({ arrivedAt: data.readDoubleLE(at), data: data.subarray(at + JOURNAL_HEADER, at + JOURNAL_HEADER + length) });
+      out.push(data.subarray(at + JOURNAL_HEADER, at + JOURNAL_HEADER + length), data.readDoubleLE(at));
       at += JOURNAL_HEADER + length;
     }
     return out;
@@ -554,7 +556,7 @@ function readJournal(file: string): Buffered[] {
   for (const line of lines) {
     const space = line.indexOf(" ");
     if (space <= 0) continue;
-    out.push({ arrivedAt: Number(line.slice(0, space)), data: Buffer.from(line.slice(space + 1), "base64") });
+    out.push(Buffer.from(line.slice(space + 1), "base64"), Number(line.slice(0, space)));
   }
   return out;
 }

@@ -1,0 +1,60 @@
+/**
+ * Records back to back in one buffer, with where each ends and when it arrived: what a delivery
+ * stream holds between flushes. One copy per record on the way in, and no object per record kept
+ * alive until the flush (tens of thousands of small Buffers would outlive the young generation and
+ * cost the garbage collector a full mark each time).
+ */
+export class RecordRun {
+  private bytes: Buffer;
+  private readonly ends: number[] = [];
+  private readonly arrivals: number[] = [];
+
+  constructor(capacity = 64 * 1024) {
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, capacity));
+  }
+
+  /** Records held. */
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** Bytes held. */
+  get byteLength(): number {
+    return this.ends.length === 0 ? 0 : this.ends[this.ends.length - 1]!;
+  }
+
+  push(data: Uint8Array, arrivedAt: number): void {
+    const at = this.byteLength;
+    if (at + data.byteLength > this.bytes.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, at + data.byteLength));
+      this.bytes.copy(bigger, 0, 0, at);
+      this.bytes = bigger;
+    }
+    this.bytes.set(data, at);
+    this.ends.push(at + data.byteLength);
+    this.arrivals.push(arrivedAt);
+  }
+
+  start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  /** Record i's bytes (a view: valid while this run lives). */
+  data(i: number): Buffer {
+    return this.bytes.subarray(this.start(i), this.ends[i]);
+  }
+
+  arrivedAt(i: number): number {
+    return this.arrivals[i]!;
+  }
+
+  /** Records [from, to) in a buffer of their own (transferable to a worker), with ends relative to it. */
+  pack(from: number, to: number): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
+    const base = this.start(from);
+    const data = Buffer.allocUnsafeSlow(this.start(to) - base);
+    this.bytes.copy(data, 0, base, this.start(to));
+    const ends = new Uint32Array(to - from);
+    for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;
+    return { data, ends, arrivals: Float64Array.from(this.arrivals.slice(from, to)) };
+  }
+}
