@@ -26,21 +26,37 @@ for (const p of DEFI_PROTOCOLS) {
 let maxSpellingWords = 1;
 /** Any spelling as a bare substring: one cheap test lets most posts skip the word scan. */
 const ANY_SPELLING = new RegExp([...new Set([...bySpelling.keys()].map((k) => k.split(" ")[0]!))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
-/** First words of multi-word spellings ("curve" of "curve finance"), so n-grams are built only there. */
-const phraseStarts = new Set<string>();
+/**
+ * Each word that is a spelling or the first word of one ("curve" of "curve finance"): what it spells
+ * alone, and whether n-grams must be built there. One lookup per word of the text.
+ */
+const byFirstWord = new Map<string, { alone: DefiProtocol | undefined; startsPhrase: boolean }>();
 for (const k of bySpelling.keys()) {
   const words = k.split(" ");
   maxSpellingWords = Math.max(maxSpellingWords, words.length);
-  if (words.length > 1) phraseStarts.add(words[0]!);
+  const entry = byFirstWord.get(words[0]!) ?? { alone: bySpelling.get(words[0]!), startsPhrase: false };
+  if (words.length > 1) entry.startsPhrase = true;
+  byFirstWord.set(words[0]!, entry);
 }
 const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
 const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
 
+/**
+ * A lower-case ASCII host whose labels start with a letter, then the end or the path: the WHATWG
+ * parser returns such a host unchanged (no IPv4 number, mapping or port), unless a label is punycode.
+ */
+const PLAIN_HOST = /^https?:\/\/((?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*)(?:[/?#]|$)/;
+
 function domainOf(url: string): string | null {
   // most links in posts are X's own t.co wrappers: no URL parse needed to know the host
   if (url.startsWith("https://t.co/") || url.startsWith("http://t.co/")) return null;
+  const plain = PLAIN_HOST.exec(url)?.[1];
+  if (plain !== undefined && !plain.includes("xn--")) {
+    const host = plain.startsWith("www.") ? plain.slice(4) : plain;
+    return host !== "t.co" ? host : null;
+  }
   try {
     const host = new URL(url).hostname.toLowerCase().replace(/^www\./, "");
     return host && host !== "t.co" ? host : null;
@@ -157,10 +173,12 @@ export function extractEntities(post: Post): PostEntities {
   }
   let context: boolean | undefined;
   for (let i = 0; i < lower.length; i++) {
-    const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;
+    const entry = byFirstWord.get(lower[i]!);
+    if (entry === undefined) continue;
+    const longest = entry.startsPhrase ? Math.min(maxSpellingWords, lower.length - i) : 1;
     for (let n = longest; n >= 1; n--) {
       const spelling = n === 1 ? lower[i]! : lower.slice(i, i + n).join(" ");
-      const p = bySpelling.get(spelling);
+      const p = n === 1 ? entry.alone : bySpelling.get(spelling);
       if (!p) continue;
       if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag

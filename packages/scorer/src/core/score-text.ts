@@ -20,7 +20,8 @@ const EMOJI = new Map(Object.entries(EMOJI_VALENCE));
 const EMOTICON = new Map(Object.entries(EMOTICON_VALENCE));
 
 // keys are lower-case; ":D" and ":P" are written in capitals at least as often
-const EMOTICON_SOURCE = [...new Set(Object.keys(EMOTICON_VALENCE).flatMap((e) => [e, e.toUpperCase()]))]
+const EMOTICON_SOURCE_LIST = [...new Set(Object.keys(EMOTICON_VALENCE).flatMap((e) => [e, e.toUpperCase()]))];
+const EMOTICON_SOURCE = [...EMOTICON_SOURCE_LIST]
   .sort((a, b) => b.length - a.length)
   .map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
   .join("|");
@@ -46,6 +47,100 @@ const TOKEN = new RegExp(
   "gu",
 );
 const STARTS_WITH_LETTER = /^\p{L}/u;
+
+/**
+ * ASCII fast path of TOKEN: most tokens are ASCII words, tags and punctuation, which a char-code
+ * scan delimits without a regex exec and its match array. tokenEndAt(text, i) is where the token
+ * TOKEN would match at i ends, NO_TOKEN if no alternative of TOKEN matches at i, or ASK_REGEX
+ * wherever that is not certain (non-ASCII, digits, urls, possible emoticons and signed
+ * percentages): then TOKEN itself runs from i, so the token stream is exactly TOKEN's.
+ */
+const NO_TOKEN = -1;
+const ASK_REGEX = -2;
+
+/** What an ASCII char can start, per char code. */
+const enum Starts {
+  Nothing,
+  Word,
+  Cashtag,
+  Tag, // @mention, #hashtag
+  Bang, // [!?]+
+  Punct, // [.;:,]+ (":" and ";" may also start an emoticon)
+  Sign, // + or -: a signed percentage (or "-_-")
+  Quote,
+  Emoticon, // chars that start only emoticons
+  Ask, // digits: a price level or not, TOKEN decides
+}
+const STARTS = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) STARTS[c] = STARTS[c + 32] = Starts.Word;
+for (let c = 48; c <= 57; c++) STARTS[c] = Starts.Ask;
+STARTS[36] = Starts.Cashtag;
+STARTS[64] = STARTS[35] = Starts.Tag;
+STARTS[33] = STARTS[63] = Starts.Bang;
+for (const c of ".;:,") STARTS[c.charCodeAt(0)] = Starts.Punct;
+STARTS[43] = STARTS[45] = Starts.Sign;
+STARTS[34] = Starts.Quote;
+/** Emoticon (first, second) char pairs, from the list TOKEN is built from; only such a pair makes TOKEN decide. */
+const EMOTICON_PAIR = new Uint8Array(128 * 128);
+for (const e of EMOTICON_SOURCE_LIST) {
+  const [c, d] = [e.charCodeAt(0), e.charCodeAt(1)];
+  EMOTICON_PAIR[c * 128 + d] = 1;
+  if (STARTS[c] === Starts.Nothing) STARTS[c] = Starts.Emoticon;
+}
+
+const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `\w` of TOKEN (no /i flag, so ASCII only). */
+const isWordChar = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
+
+function tokenEndAt(text: string, i: number, c: number): number {
+  if (c >= 128) return ASK_REGEX;
+  const next = text.charCodeAt(i + 1); // NaN past the end: every test below is false
+  let j = i + 1;
+  switch (STARTS[c]) {
+    case Starts.Nothing:
+      return NO_TOKEN;
+    case Starts.Word:
+      if ((c === 104 /* h */ && text.startsWith("http", i)) || (c === 119 /* w */ && text.startsWith("www.", i))) return ASK_REGEX;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (isAsciiLetter(d) || d === 39 /* ' */ || d === 0x2019 /* ’ */) continue;
+        if (d >= 128) return ASK_REGEX; // a letter or mark beyond ASCII would continue the word
+        break;
+      }
+      return j;
+    case Starts.Cashtag:
+      if (isDigit(next)) return ASK_REGEX; // a price level
+      if (!isAsciiLetter(next)) return NO_TOKEN;
+      j = i + 2;
+      while (isAsciiLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 46 /* . */ && isAsciiLetter(text.charCodeAt(j + 1))) {
+        j += 2;
+        while (isAsciiLetter(text.charCodeAt(j))) j++;
+      }
+      return j;
+    case Starts.Tag:
+      while (isWordChar(text.charCodeAt(j))) j++;
+      return j > i + 1 ? j : NO_TOKEN;
+    case Starts.Bang:
+      while (text.charCodeAt(j) === 33 || text.charCodeAt(j) === 63) j++;
+      return j;
+    case Starts.Punct:
+      if (next < 128 && EMOTICON_PAIR[c * 128 + next]) return ASK_REGEX;
+      while (STARTS[text.charCodeAt(j)] === Starts.Punct) j++;
+      return j;
+    case Starts.Sign:
+      // a signed percentage needs a digit, maybe after one (possibly non-ASCII) space
+      if (next > 32 && next < 127 && !isDigit(next) && !EMOTICON_PAIR[c * 128 + next]) return NO_TOKEN;
+      return j < text.length ? ASK_REGEX : NO_TOKEN;
+    case Starts.Quote:
+      return j;
+    case Starts.Emoticon:
+      return next < 128 && EMOTICON_PAIR[c * 128 + next] ? ASK_REGEX : NO_TOKEN;
+    default:
+      return ASK_REGEX;
+  }
+}
 
 const NEGATION_SCOPE = 3;
 const CAPS_BOOST = 1.4;
@@ -182,7 +277,8 @@ function levelValue(raw: string): number {
   return Number.parseFloat(s) * scale;
 }
 
-function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
+/** Exported for the differential test against the frozen copy (test/frozen). */
+export function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   const curly = text.includes("’"); // one scan per text instead of one per word
   const tokens: Token[] = [];
@@ -190,9 +286,31 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
   let cashtags = 0;
   let words = 0;
   let crypto = false;
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    const raw = m[0];
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    const c0 = text.charCodeAt(pos);
+    // most positions that start no token are spaces
+    if (c0 === 32) {
+      pos++;
+      continue;
+    }
+    let end = tokenEndAt(text, pos, c0);
+    if (end === NO_TOKEN) {
+      pos++;
+      continue;
+    }
+    let raw: string;
+    if (end === ASK_REGEX) {
+      TOKEN.lastIndex = pos;
+      const m = TOKEN.exec(text);
+      if (m === null) break;
+      raw = m[0];
+      end = m.index + raw.length;
+    } else {
+      raw = text.slice(pos, end);
+    }
+    pos = end;
     const c = raw.charCodeAt(0);
     const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
     const isUrl = (c === 104 /* h */ || c === 119 /* w */) && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."));
@@ -204,7 +322,7 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
       if (hasTripleLetter(w)) w = foldElongated(w);
       const info = WORD_INFO.get(w);
       if (!crypto && info?.crypto) crypto = true;
-      tokens.push(token("word", w, raw, m.index + raw.length, undefined, info));
+      tokens.push(token("word", w, raw, end, undefined, info));
     } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
       const prev = tokens[tokens.length - 1];
       levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
@@ -277,12 +395,19 @@ function isOver(tokens: readonly Token[], i: number, text: string): boolean {
   return end.end === undefined || !/^\s*\$?\d/.test(text.slice(end.end, end.end + 4));
 }
 
+/** Per-token scratch arrays, reused across texts: allocating typed arrays per post costs more than scoring short ones. */
+let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64) };
+function scratch(tokens: number): typeof scratchArrays {
+  if (scratchArrays.sentenceOf.length < tokens) scratchArrays = { sentenceOf: new Int32Array(tokens * 2), quotedAt: new Uint8Array(tokens * 2) };
+  return scratchArrays;
+}
+
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
   const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
   if (tokens.length === 0) return 0;
   // sentence number of each token, so a counterparty only affects its own sentence
-  const sentenceOf = new Int32Array(tokens.length);
+  const sentenceOf = scratch(tokens.length).sentenceOf;
   const counterpartyAt: number[] = [];
   let sentence = 0;
   let bullsNamed = false;
@@ -300,7 +425,7 @@ export function rawValence(text: string): number {
   const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
   const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
   // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
-  const quotedAt = new Uint8Array(tokens.length);
+  const quotedAt = scratch(tokens.length).quotedAt.fill(0, 0, tokens.length);
   let scareQuotes = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]!.kind !== "quote") continue;
@@ -370,7 +495,7 @@ export function rawValence(text: string): number {
       }
     }
     if (valence === undefined) {
-      if (info?.negator || w.endsWith("n't")) {
+      if (info?.negator || (w.charCodeAt(w.length - 1) === 116 /* t */ && w.endsWith("n't"))) {
         negationLeft = NEGATION_SCOPE;
         continue;
       }

@@ -1,0 +1,185 @@
+/**
+ * Entities of a post: cashtags, hashtags, mentions, link domains and DeFi protocols. X's own
+ * entity lists are merged with what the text shows (long posts, replays without entities).
+ */
+import type { Post } from "@defi-sentiment/shared";
+import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "../../src/core/defi-protocols.ts";
+
+export interface PostEntities {
+  cashtags: string[];
+  hashtags: string[];
+  mentions: string[];
+  protocols: string[];
+  domains: string[];
+}
+
+const byTicker = new Map<string, DefiProtocol>();
+const byHandle = new Map<string, DefiProtocol>();
+const byDomain = new Map<string, DefiProtocol>();
+const bySpelling = new Map<string, DefiProtocol>();
+for (const p of DEFI_PROTOCOLS) {
+  for (const t of p.tickers) byTicker.set(t, p);
+  for (const h of p.handles) byHandle.set(h.toLowerCase(), p);
+  for (const d of p.domains) byDomain.set(d, p);
+  for (const s of p.spellings) bySpelling.set(s, p);
+}
+let maxSpellingWords = 1;
+/** Any spelling as a bare substring: one cheap test lets most posts skip the word scan. */
+const ANY_SPELLING = new RegExp([...new Set([...bySpelling.keys()].map((k) => k.split(" ")[0]!))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+/** First words of multi-word spellings ("curve" of "curve finance"), so n-grams are built only there. */
+const phraseStarts = new Set<string>();
+for (const k of bySpelling.keys()) {
+  const words = k.split(" ");
+  maxSpellingWords = Math.max(maxSpellingWords, words.length);
+  if (words.length > 1) phraseStarts.add(words[0]!);
+}
+const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
+const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
+const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
+
+function domainOf(url: string): string | null {
+  // most links in posts are X's own t.co wrappers: no URL parse needed to know the host
+  if (url.startsWith("https://t.co/") || url.startsWith("http://t.co/")) return null;
+  try {
+    const host = new URL(url).hostname.toLowerCase().replace(/^www\./, "");
+    return host && host !== "t.co" ? host : null;
+  } catch {
+    return null;
+  }
+}
+
+function protocolOfDomain(host: string): DefiProtocol | undefined {
+  for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
+    const p = byDomain.get(h);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** Adds a value once, in first-seen order. */
+function addUnique(out: string[], v: string): void {
+  if (v && !out.includes(v)) out.push(v);
+}
+
+/** Adds `map` of the `group` (or whole match) of every match of `re` in `text`; scanned only when `marker` occurs. */
+function addMatches(out: string[], text: string, re: RegExp, marker: string, map: (s: string) => string): void {
+  if (!text.includes(marker)) return;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) addUnique(out, map(m[1] ?? m[0]));
+}
+
+/** Word characters beyond ASCII (sticky, so it tests one code point in place). */
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/uy;
+
+/**
+ * Where the words of the text are, with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
+ * not words. Pieces are the runs of letters, digits and `.$#@/`, scanned by hand: splitting on a
+ * Unicode regex cost more than the rest of the entity extraction.
+ */
+function wordSpans(text: string): number[] {
+  const out: number[] = []; // start, end, start, end, …
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let slash = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        const isWordChar = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 46 && c <= 57) || c === 36 || c === 35 || c === 64;
+        if (!isWordChar) break;
+        if (c === 47 /* / */) slash = true;
+        i++;
+      } else {
+        NON_ASCII_WORD_CHAR.lastIndex = i;
+        if (!NON_ASCII_WORD_CHAR.test(text)) break;
+        i = NON_ASCII_WORD_CHAR.lastIndex;
+      }
+    }
+    if (i === start) {
+      // a non-word character (a surrogate pair's halves are each non-word here, as in a /u split)
+      i++;
+      continue;
+    }
+    const c = text.charCodeAt(start);
+    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */ || slash) continue;
+    let a = start;
+    let b = i;
+    while (a < b && text.charCodeAt(a) === 46 /* . */) a++;
+    while (b > a && text.charCodeAt(b - 1) === 46) b--;
+    if (b > a) out.push(a, b);
+  }
+  return out;
+}
+
+const CAPITALISED = /^\p{Lu}/u;
+
+/**
+ * @example extractEntities(post) // { cashtags: ["ETH"], hashtags: ["DeFi"], mentions: ["aave"], protocols: ["Aave"], domains: ["aave.com"] }
+ */
+export function extractEntities(post: Post): PostEntities {
+  const text = post.text;
+  const cashtags: string[] = [];
+  for (const c of post.cashtags) addUnique(cashtags, normaliseCashtag(c));
+  addMatches(cashtags, text, CASHTAG, "$", normaliseCashtag);
+  const hashtags: string[] = [];
+  for (const h of post.hashtags) addUnique(hashtags, withoutHash(h));
+  addMatches(hashtags, text, HASHTAG, "#", withoutHash);
+  const mentions: string[] = [];
+  for (const m of post.mentions) addUnique(mentions, withoutAt(m));
+  addMatches(mentions, text, MENTION, "@", withoutAt);
+  const domains: string[] = [];
+  for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
+  addMatches(domains, text, URL_IN_TEXT, "http", (url) => domainOf(url) ?? "");
+
+  const protocols = new Set<string>();
+  for (const c of cashtags) {
+    const p = byTicker.get(c);
+    if (p) protocols.add(p.name);
+  }
+  for (const m of mentions) {
+    const p = byHandle.get(m.toLowerCase());
+    if (p) protocols.add(p.name);
+  }
+  for (const d of domains) {
+    const p = protocolOfDomain(d);
+    if (p) protocols.add(p.name);
+  }
+  const lowerText = text.toLowerCase();
+  const spans = ANY_SPELLING.test(lowerText) ? wordSpans(text) : [];
+  // The lowered text holds each lowered word at the same offsets unless lowering changed a length
+  // (İ) or depended on context (final Σ); then words are lowered one by one.
+  const aligned = lowerText.length === text.length && !text.includes("Σ");
+  const lower: string[] = new Array(spans.length / 2);
+  for (let k = 0; k < lower.length; k++) {
+    lower[k] = aligned ? lowerText.slice(spans[2 * k]!, spans[2 * k + 1]!) : text.slice(spans[2 * k]!, spans[2 * k + 1]!).toLowerCase();
+  }
+  let context: boolean | undefined;
+  for (let i = 0; i < lower.length; i++) {
+    const longest = phraseStarts.has(lower[i]!) ? Math.min(maxSpellingWords, lower.length - i) : 1;
+    for (let n = longest; n >= 1; n--) {
+      const spelling = n === 1 ? lower[i]! : lower.slice(i, i + n).join(" ");
+      const p = bySpelling.get(spelling);
+      if (!p) continue;
+      if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
+        // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
+        if (!CAPITALISED.test(text.slice(spans[2 * i]!, spans[2 * i + 1]!))) break;
+        context ??= cashtags.length > 0 || lower.some((w) => DEFI_CONTEXT_WORDS.has(w));
+        if (!context) break;
+      }
+      protocols.add(p.name);
+      i += n - 1;
+      break;
+    }
+  }
+  return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
+}
+
+const withoutHash = (x: string) => (x.startsWith("#") ? x.slice(1) : x);
+const withoutAt = (x: string) => (x.startsWith("@") ? x.slice(1) : x);
+
+function normaliseCashtag(c: string): string {
+  const upper = c.toUpperCase();
+  return upper.endsWith(".X") ? upper.slice(0, -2) : upper;
+}

@@ -1,0 +1,480 @@
+/**
+ * Sentiment of one text: a label and a score in [-1, 1], by lexicon and rules (see README):
+ * phrases before words, negation scope, intensifiers/diminishers, all-caps, contrast, questions,
+ * exclamation, emoji/emoticons, signed percentages, elongated words.
+ */
+import type { SentimentLabel } from "@defi-sentiment/shared";
+import { BULL_SIDE, CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGATORS, PRAISE, TRADER_PAIN } from "../../src/core/domain-lexicon.ts";
+import { EMOJI_VALENCE, EMOTICON_VALENCE } from "../../src/core/emoji-lexicon.ts";
+import { buildSentimentLexicon } from "../../src/core/sentiment-lexicon.ts";
+
+export interface TextSentiment {
+  label: SentimentLabel;
+  score: number;
+}
+
+const LEXICON = buildSentimentLexicon();
+// Maps, not object lookups: a post saying "constructor" or "toString" must not hit Object.prototype
+const INTENSITY = new Map(Object.entries(INTENSIFIERS));
+const EMOJI = new Map(Object.entries(EMOJI_VALENCE));
+const EMOTICON = new Map(Object.entries(EMOTICON_VALENCE));
+
+// keys are lower-case; ":D" and ":P" are written in capitals at least as often
+const EMOTICON_SOURCE = [...new Set(Object.keys(EMOTICON_VALENCE).flatMap((e) => [e, e.toUpperCase()]))]
+  .sort((a, b) => b.length - a.length)
+  .map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+  .join("|");
+
+// One pass; group order = token kind.
+// One pass, no capture groups (each match allocates less); a token's kind is read from its first
+// character. Words come early (most tokens are words), so the costlier emoticon and emoji
+// alternatives are only tried at punctuation and symbols.
+const TOKEN = new RegExp(
+  [
+    "https?:\\/\\/\\S+|www\\.\\S+", // url
+    "\\p{L}[\\p{L}\\p{M}'’]*", // word
+    "\\$[A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z]+)?", // cashtag
+    "@\\w+", // mention
+    "#\\w+", // hashtag
+    `(?:${EMOTICON_SOURCE})(?![\\p{L}\\p{N}])`, // emoticon
+    "[+\\-−]\\s?\\d+(?:[.,]\\d+)?\\s?%", // signed percentage
+    "\\$?\\d+(?:[.,]\\d+)*(?:[kK](?![\\p{L}\\p{N}]))?(?![\\p{L}\\p{N}%])", // price level ("1300", "$2.5k")
+    "\\p{Extended_Pictographic}", // emoji
+    "[!?]+|[.;:,]+", // punctuation
+    '["“”«»]', // quotation mark
+  ].join("|"),
+  "gu",
+);
+const STARTS_WITH_LETTER = /^\p{L}/u;
+
+const NEGATION_SCOPE = 3;
+const CAPS_BOOST = 1.4;
+const CONTRAST_BEFORE = 0.5;
+const CONTRAST_AFTER = 1.5;
+const QUESTION_DAMP = 0.55;
+const QUOTED = 0.3;
+/**
+ * Scare quotes around one to three words in a crypto post ('the “dip”', '“investments”', 'funds are
+ * “safu”') hold the believers' words at arm's length: mostly skeptics writing, so a small bearish lean.
+ */
+const SCARE_QUOTE = -1;
+/** "Knicks vs Heat tonight!": an exclamation with no sentiment word is mostly excitement, weakly positive. */
+const EXCLAIMED = 0.3;
+/** Crypto talk leans bullish (self-tagged crypto posts are ~2:1 bullish); a small prior, not a verdict. */
+const CRYPTO_LEAN = 0.25;
+/** Cashtag-led crypto posts ("$A $B $C moon") are mostly promotion: a further small bullish prior. */
+const CASHTAG_SPAM_LEAN = 0.3;
+/**
+ * Laughter in crypto talk ("lol", "lmao", 😂, 🤣) mostly mocks the other side ("500 incoming 🤣",
+ * "still above 1000? haha"), so there it counts slightly bearish instead of as joy.
+ */
+const MOCKING_LAUGH = -0.5;
+const LAUGHTER = new Set(["lol", "lool", "lmao", "lmfao", "rofl", "rotfl", "rotflmao", "haha", "hahaha", "hehe", "xd", "😂", "🤣"]);
+function isLaughter(w: string): boolean {
+  if (LAUGHTER.has(w)) return true;
+  if (hasTripleLetter(w)) return LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1$1")) || LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1"));
+  return /^(?:ha){2,}h?$/.test(w);
+}
+/** The writer's own buying in a crypto post ("adding here", "I buy") outweighs the dip talk around it. */
+const ACCUMULATING = new Set(["buy", "buying", "bought", "adding", "accumulate", "accumulating", "accumulated", "reload", "reloading", "loading", "hodl", "hodling", "holding", "dca"]);
+const ACCUMULATE_BONUS = 1;
+/**
+ * Naming a side in crypto talk: on a ticker board the side that is named is the side being taunted
+ * ("bears still waiting for 500", "hey bulls, how is that bag"), so "bears"/"shorts" read bullish
+ * and "bulls" bearish, whatever the words' general valence.
+ */
+const NAMED_SIDE = 1;
+/** word → the valence of naming it in crypto talk: +1 for the bear side, -1 for the bull side. */
+const SIDE = new Map<string, number>([...[...COUNTERPARTIES].map((w) => [w, NAMED_SIDE] as const), ...[...BULL_SIDE].map((w) => [w, -NAMED_SIDE] as const)]);
+/** Scores inside ±NEUTRAL_BAND are neutral: a small band, since most posts carry some lean. */
+export const NEUTRAL_BAND = 0.05;
+
+function hasTripleLetter(word: string): boolean {
+  for (let i = 2; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === word.charCodeAt(i - 1) && c === word.charCodeAt(i - 2)) return true;
+  }
+  return false;
+}
+
+/**
+ * "soooo", "ZEROOOO", "TRAPPPP": an elongated word becomes the folded form the lexicon or a phrase
+ * knows ("zero" so that "going to zerooo" still matches "going to zero"), else stays as written.
+ */
+function foldElongated(word: string): string {
+  const two = word.replace(/(.)\1{2,}/g, "$1$1");
+  if (knownFold(two)) return two;
+  const one = word.replace(/(.)\1{2,}/g, "$1");
+  return knownFold(one) ? one : word;
+}
+// "noooo" is a cry, not a negation
+const knownFold = (w: string) => LEXICON.words.has(w) || (LEXICON.phraseWords.has(w) && !NEGATORS.has(w));
+
+/** What the word lists say about one word, gathered so scoring looks each word up once. */
+interface WordInfo {
+  crypto: boolean;
+  contrast: boolean;
+  negator: boolean;
+  side: number | undefined;
+  phrases: { words: string[]; valence: number }[] | undefined;
+  intensity: number | undefined;
+  valence: number | undefined;
+}
+const WORD_INFO = new Map<string, WordInfo>();
+function infoOf(w: string): WordInfo {
+  let info = WORD_INFO.get(w);
+  if (!info) {
+    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined };
+    WORD_INFO.set(w, info);
+  }
+  return info;
+}
+for (const w of CRYPTO_WORDS) infoOf(w).crypto = true;
+for (const w of CONTRASTS) infoOf(w).contrast = true;
+for (const w of NEGATORS) infoOf(w).negator = true;
+for (const [w, side] of SIDE) infoOf(w).side = side;
+for (const [w, list] of LEXICON.phrases) infoOf(w).phrases = list;
+for (const [w, intensity] of INTENSITY) infoOf(w).intensity = intensity;
+for (const [w, valence] of LEXICON.words) infoOf(w).valence = valence;
+
+interface Token {
+  kind: "word" | "valence" | "punct" | "quote" | "other";
+  text: string;
+  raw: string;
+  /** Offset just after the token in the (entity-decoded) text. */
+  end?: number;
+  valence?: number;
+  /** Word tokens: what the word lists know of `text`. */
+  info?: WordInfo;
+}
+
+/** Every token has every field, so the scoring loop sees one object shape. */
+function token(kind: Token["kind"], text: string, raw: string, end?: number, valence?: number, info?: WordInfo): Token {
+  return { kind, text, raw, end, valence, info };
+}
+
+const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
+const ENTITY_CHAR: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+
+/** Crypto tickers whose cashtag alone marks crypto talk (StockTwits marks crypto as `$XXX.X`). */
+const CRYPTO_TICKERS = new Set([
+  "BTC", "ETH", "SOL", "DOGE", "SHIB", "XRP", "ADA", "AVAX", "DOT", "LINK", "MATIC", "POL", "ARB", "OP", "UNI", "AAVE",
+  "CRV", "LDO", "MKR", "SKY", "COMP", "PENDLE", "EIGEN", "GMX", "DYDX", "JUP", "RAY", "MORPHO", "ENA", "USDE", "USDT",
+  "USDC", "DAI", "BNB", "TRX", "TON", "SUI", "APT", "PEPE", "BONK", "WIF", "LTC", "ATOM", "NEAR", "FTM", "INJ", "TIA",
+  "SEI", "STX", "RUNE", "SNX", "CVX", "BAL", "SUSHI", "YFI", "1INCH", "APE", "MANA", "SAND", "HYPE", "ONDO", "ETHFI",
+]);
+
+/** Price levels named in a post ("1300 then 1400", "$2k"): number, and the word just before it. */
+interface Level {
+  value: number;
+  after: string;
+}
+
+function levelValue(raw: string): number {
+  let s = raw.startsWith("$") ? raw.slice(1) : raw;
+  let scale = 1;
+  if (s.endsWith("k") || s.endsWith("K")) {
+    scale = 1000;
+    s = s.slice(0, -1);
+  }
+  // "1,300" and "1.300" are thousands separators when 3 digits follow; otherwise a decimal point
+  s = /[.,]\d{3}(?!\d)/.test(s) && !/[.,]\d{1,2}$/.test(s) ? s.replace(/[.,]/g, "") : s.replace(",", ".");
+  return Number.parseFloat(s) * scale;
+}
+
+export function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
+  const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
+  const curly = text.includes("’"); // one scan per text instead of one per word
+  const tokens: Token[] = [];
+  const levels: Level[] = [];
+  let cashtags = 0;
+  let words = 0;
+  let crypto = false;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const raw = m[0];
+    const c = raw.charCodeAt(0);
+    const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    const isUrl = (c === 104 /* h */ || c === 119 /* w */) && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."));
+    if (isUrl) continue;
+    if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
+      words++;
+      const lowered = raw.toLowerCase();
+      let w = curly && lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
+      if (hasTripleLetter(w)) w = foldElongated(w);
+      const info = WORD_INFO.get(w);
+      if (!crypto && info?.crypto) crypto = true;
+      tokens.push(token("word", w, raw, m.index + raw.length, undefined, info));
+    } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
+      const prev = tokens[tokens.length - 1];
+      levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
+    } else if (c === 36 /* $ */) {
+      cashtags++;
+      if (!crypto) {
+        const tag = raw.slice(1).toUpperCase();
+        crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
+      }
+      tokens.push(token("other", raw, raw));
+    } else if (c === 64 /* @ */) {
+      continue;
+    } else if (c === 35 /* # */) {
+      const w = raw.slice(1).toLowerCase();
+      tokens.push(token("word", w, raw.slice(1), undefined, undefined, WORD_INFO.get(w)));
+    } else if (EMOTICON.has(raw.toLowerCase())) {
+      tokens.push(token("valence", raw, raw, undefined, EMOTICON.get(raw.toLowerCase())!));
+    } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
+      tokens.push(token("valence", raw, raw, undefined, c === 43 ? 1.5 : -1.5));
+    } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
+      tokens.push(token("punct", raw, raw));
+    } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
+      tokens.push(token("quote", raw, raw));
+    } else {
+      const v = EMOJI.get(raw);
+      if (v !== undefined) tokens.push(token("valence", raw, raw, undefined, v));
+    }
+  }
+  return { tokens, levels, cashtags, words, crypto, text };
+}
+
+const TITLE = /^\p{Lu}\p{Ll}/u;
+const NAME_PART = 0.4;
+function isNamePart(tokens: Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if (!TITLE.test(t.raw)) return false;
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1];
+  const atStart = !prev || prev.kind === "punct" || prev.kind === "quote";
+  const prevTitle = !!prev && prev.kind === "word" && TITLE.test(prev.raw);
+  const nextTitle = !!next && next.kind === "word" && TITLE.test(next.raw);
+  return atStart ? nextTitle && !!tokens[i + 2] && tokens[i + 2]!.kind === "word" && TITLE.test(tokens[i + 2]!.raw) : prevTitle || nextTitle;
+}
+
+const HAS_LOWER = /\p{Ll}/u;
+function isShouting(raw: string): boolean {
+  return raw.length >= 3 && !HAS_LOWER.test(raw);
+}
+
+/** Title Case Headlines capitalise every word, so capitals say nothing about names there. */
+function isHeadline(tokens: readonly Token[], words: number): boolean {
+  let title = 0;
+  for (const t of tokens) if (t.kind === "word" && TITLE.test(t.raw)) title++;
+  return words > 0 && title / words > 0.6;
+}
+
+/** A post mostly in capitals shouts throughout, so single capitalised words are not emphasis. */
+function isMostlyCaps(tokens: readonly Token[], words: number): boolean {
+  let capsWords = 0;
+  for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
+  return words > 0 && capsWords / words > 0.6;
+}
+
+/** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
+function isOver(tokens: readonly Token[], i: number, text: string): boolean {
+  const be = tokens[i];
+  if (!be || be.kind !== "word" || !(be.text === "is" || be.text === "are" || be.text === "was")) return false;
+  const end = tokens[i + 1];
+  if (!end || end.kind !== "word" || !(end.text === "over" || end.text === "done" || end.text === "finished")) return false;
+  return end.end === undefined || !/^\s*\$?\d/.test(text.slice(end.end, end.end + 4));
+}
+
+/** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
+export function rawValence(text: string): number {
+  const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
+  if (tokens.length === 0) return 0;
+  // sentence number of each token, so a counterparty only affects its own sentence
+  const sentenceOf = new Int32Array(tokens.length);
+  const counterpartyAt: number[] = [];
+  let sentence = 0;
+  let bullsNamed = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    sentenceOf[i] = sentence;
+    if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
+    if (t.kind !== "word") continue;
+    const side = t.info?.side;
+    if (side === undefined) continue;
+    if (side > 0) counterpartyAt.push(i);
+    else bullsNamed = true;
+  }
+  // laughter in a crypto post mocks the other side: the bears when they are named (and bulls are not)
+  const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
+  const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
+  // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
+  const quotedAt = new Uint8Array(tokens.length);
+  let scareQuotes = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind !== "quote") continue;
+    let j = i + 1;
+    while (j < tokens.length && tokens[j]!.kind !== "quote") j++;
+    if (j < tokens.length && j - i <= 9 && i > 0) {
+      quotedAt.fill(1, i + 1, j);
+      if (crypto && j - i <= 4 && j > i + 1) scareQuotes++;
+    }
+    i = j;
+  }
+  let headline: boolean | undefined;
+  let mostlyCaps: boolean | undefined;
+
+  const contributions: number[] = [];
+  let sentenceStart = 0;
+  let negationLeft = 0;
+  let multiplier = 1;
+  let exclamations = 0;
+  let lastWordAt = -2; // token index of the word behind the last contribution
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === "punct") {
+      negationLeft = 0;
+      multiplier = 1;
+      if (t.text.includes("?") && !t.text.includes("!")) {
+        for (let k = sentenceStart; k < contributions.length; k++) contributions[k]! *= QUESTION_DAMP;
+      }
+      if (t.text.includes("!")) exclamations += t.text.length;
+      if (/[.!?;]/.test(t.text)) sentenceStart = contributions.length;
+      continue;
+    }
+    if (t.kind === "quote") continue;
+    if (t.kind === "valence") {
+      contributions.push(crypto && LAUGHTER.has(t.text) ? laugh : t.valence!);
+      continue;
+    }
+    if (t.kind !== "word") continue;
+    const w = t.text;
+    const info = t.info;
+    if (info?.contrast && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
+      for (let k = 0; k < contributions.length; k++) contributions[k]! *= CONTRAST_BEFORE;
+      contributions.push(0);
+      negationLeft = 0;
+      multiplier = CONTRAST_AFTER;
+      continue;
+    }
+    // phrases first
+    const candidates = info?.phrases;
+    let valence: number | undefined;
+    let consumed = 1;
+    if (candidates) {
+      for (const c of candidates) {
+        let ok = true;
+        for (let k = 1; k < c.words.length; k++) {
+          const next = tokens[i + k];
+          if (!next || next.kind !== "word" || next.text !== c.words[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          valence = c.valence;
+          consumed = c.words.length;
+          break;
+        }
+      }
+    }
+    if (valence === undefined) {
+      if (info?.negator || w.endsWith("n't")) {
+        negationLeft = NEGATION_SCOPE;
+        continue;
+      }
+      const intensity = info?.intensity;
+      if (intensity !== undefined) {
+        multiplier *= intensity;
+        continue;
+      }
+      valence = info?.valence;
+      if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
+        contributions.push(laugh); // not a word negation or intensity applies to
+        continue;
+      }
+      // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
+      const side = namesSide ? info?.side : undefined;
+      if (side !== undefined && tokens[i - 1]?.text !== "my") {
+        contributions.push(side);
+        if (negationLeft > 0) negationLeft--;
+        continue;
+      }
+      // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
+      if ((w === "up" || w === "down") && t.end !== undefined && /^\s*[$+\-]?\d/.test(decoded.slice(t.end, t.end + 4))) {
+        valence = w === "up" ? 1.5 : -1.5;
+      }
+      // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
+      if (valence !== undefined && isNamePart(tokens, i) && !(headline ??= isHeadline(tokens, words))) valence *= NAME_PART;
+    }
+    if (valence === undefined || valence === 0) {
+      if (negationLeft > 0) negationLeft--;
+      i += consumed - 1;
+      continue;
+    }
+    if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
+    let v = valence * multiplier;
+    if (isShouting(t.raw) && !(mostlyCaps ??= isMostlyCaps(tokens, words))) v *= CAPS_BOOST;
+    if (negationLeft > 0) {
+      v *= v > 0 ? -0.74 : -0.5;
+      negationLeft = 0;
+    }
+    if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3 && sentenceOf[k] === sentenceOf[i])) v = -v * 0.8;
+    // trader pain (liquidations, margin calls, rekt) in a crypto post that names only the bears befalls the bears
+    else if (v < 0 && crypto && TRADER_PAIN.has(w) && counterpartyAt.length > 0 && !bullsNamed) v = -v * 0.8;
+    // "the bear market is over", "the rally is done": what is over flips
+    if (isOver(tokens, i + consumed, decoded)) v = -v * 0.8;
+    if (quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
+    // "nice bull trap", "perfect bear flag": praise grades the bearish pattern, it is not the writer's mood
+    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributions.length - 1]! > 0) {
+      contributions[contributions.length - 1] = 0;
+    }
+    contributions.push(v);
+    lastWordAt = i;
+    multiplier = multiplier > 1.45 ? CONTRAST_AFTER : 1; // contrast weight persists for the clause
+    i += consumed - 1;
+  }
+  let sum = 0;
+  for (const c of contributions) sum += c;
+  if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
+  else if (sum === 0 && exclamations > 0 && cashtags === 0) sum = EXCLAIMED;
+  if (!crypto) return sum;
+  sum += SCARE_QUOTE * scareQuotes;
+  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0) + pricePath(levels);
+}
+
+/** Words before a number that make it a time, a count or a size rather than a price level. */
+const NOT_A_LEVEL = new Set(["in", "for", "of", "x", "the", "last", "next", "every", "top", "since", "year", "day", "days", "hours", "minutes", "weeks", "months"]);
+const PATH_LEAN = 0.8;
+const TO_ZERO = 2.5;
+
+/**
+ * Price path of a crypto post: levels named in order say where the writer sees the price going.
+ * "1300 then 1400", "from 1.2k to 1.5k" lean bullish; "1000 - 900 area", "back under 20k from 25k"
+ * lean bearish; "to $0" is bearish. A single bare level says nothing (we do not know the price).
+ */
+function pricePath(levels: readonly Level[]): number {
+  let first: number | undefined;
+  let last: number | undefined;
+  let toZero = false;
+  for (const l of levels) {
+    if (NOT_A_LEVEL.has(l.after)) continue;
+    if (l.value === 0 && (l.after === "to" || l.after === "at" || l.after === "under")) toZero = true;
+    if (!(l.value >= 10)) continue; // "3x", "2 weeks", "1h": not price levels
+    if (first === undefined) first = l.value;
+    last = l.value;
+  }
+  if (toZero) return -TO_ZERO;
+  if (first === undefined || last === undefined || last === first) return 0;
+  const ratio = last / first;
+  if (ratio > 5 || ratio < 0.2) return 0; // different scales: a date, a count, two assets
+  return ratio > 1 ? PATH_LEAN : -PATH_LEAN;
+}
+
+/** Maps a raw valence sum into (-1, 1), as VADER does. */
+export function normaliseValence(sum: number): number {
+  return sum / Math.sqrt(sum * sum + 15);
+}
+
+export function labelOf(score: number): SentimentLabel {
+  return score >= NEUTRAL_BAND ? "positive" : score <= -NEUTRAL_BAND ? "negative" : "neutral";
+}
+
+/**
+ * @example scoreText("not bullish on $ETH 📉") // { label: "negative", score: -0.6… }
+ */
+export function scoreText(text: string): TextSentiment {
+  const score = normaliseValence(rawValence(text));
+  return { label: labelOf(score), score };
+}
