@@ -97,6 +97,26 @@ export function encodeFirehoseRecord(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value) + "\n", "utf8");
 }
 
+/**
+ * `encodeFirehoseRecord` of each value, the records sharing one allocation: a batch costs one
+ * buffer instead of one per record (each a pool slice the garbage collector must account for).
+ */
+export function encodeFirehoseRecords(values: readonly unknown[]): Buffer[] {
+  const json = values.map((v) => JSON.stringify(v));
+  let total = 0;
+  for (const s of json) total += Buffer.byteLength(s, "utf8") + 1;
+  const bytes = Buffer.allocUnsafeSlow(total);
+  const out: Buffer[] = new Array(json.length);
+  let at = 0;
+  for (let i = 0; i < json.length; i++) {
+    const end = at + bytes.write(json[i]!, at, "utf8");
+    bytes[end] = 10; // \n
+    out[i] = bytes.subarray(at, end + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
 // One reused buffer for the per-record base64 round trips: a fresh Buffer per record costs more
 // than the copy. Records above the cap get their own buffer so a rare huge one is not kept alive.
 const SCRATCH_CAP = 4 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
+import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
 
 describe("JSON that keeps big integers", () => {
   it("quotes long integers outside strings only", () => {
@@ -47,6 +47,13 @@ describe("Firehose records", () => {
   it("encode JSON text to the same base64 as encodeFirehoseRecord, from tiny to past the reused buffer", () => {
     const values = [{}, { t: "é 😀 \u0000 \ud800" }, { t: "x".repeat(70_000) }, { t: "ü".repeat(1_500_000) }, { id: "1" }];
     for (const v of values) expect(firehoseDataOf(JSON.stringify(v))).toBe(encodeFirehoseRecord(v).toString("base64"));
+  });
+
+  it("encode a batch into records byte for byte as one at a time, each its own newline-terminated line", () => {
+    const values = [{}, { t: "é 😀 \u0000 \ud800" }, { id: "1" }, { t: "x".repeat(70_000) }, null, [1, "ü"], { t: "\n" }];
+    const batch = encodeFirehoseRecords(values);
+    expect(batch.map((b) => b.toString("base64"))).toEqual(values.map((v) => encodeFirehoseRecord(v).toString("base64")));
+    expect(encodeFirehoseRecords([])).toEqual([]);
   });
 
   it("decode each record on its own: a later record never changes an earlier value", () => {

@@ -2,7 +2,7 @@
  * Delivery that loses nothing: dedupe → durable disk spool → up to `maxBatchesInFlight`
  * PutRecordBatch calls at once → ack cursor, advanced strictly in spool order. See docs/delivery.md for the design and the crash semantics.
  */
-import { encodeFirehoseRecord, type Post } from "@defi-sentiment/shared";
+import { encodeFirehoseRecords, type Post } from "@defi-sentiment/shared";
 import { DEFAULT_BATCH_LIMITS, isOversizeRecord, type BatchLimits } from "./core/batch-plan.ts";
 import { backoffDelay, DEFAULT_RESEND_POLICY, planResend, type ResendPolicy } from "./core/resend-policy.ts";
 import type { Delivery, DeliveryOptions, DeliveryStats } from "./delivery-types.ts";
@@ -182,10 +182,13 @@ class SpoolDelivery implements Delivery {
     const records: Buffer[] = [];
     const rejected: DeadLetterEntry[] = [];
     let duplicates = 0;
+    // In post order: an invalid post's dead letter, or the index of a new post among `kept`
+    const outcomes: (DeadLetterEntry | number)[] = [];
+    const kept: Post[] = [];
     posts.forEach((post, i) => {
       const id = (post as { id?: unknown } | null)?.id;
       if (typeof id !== "string" || id === "") {
-        rejected.push({ reason: "invalid", record: Buffer.from(JSON.stringify(post ?? null) + "\n"), errorMessage: `accept: posts[${i}] has no string id` });
+        outcomes.push({ reason: "invalid", record: Buffer.from(JSON.stringify(post ?? null) + "\n"), errorMessage: `accept: posts[${i}] has no string id` });
         return;
       }
       if (this.recent.ids.has(id) || inCall.has(id)) {
@@ -194,13 +197,21 @@ class SpoolDelivery implements Delivery {
       }
       inCall.add(id);
       fresh.push(id);
-      const record = encodeFirehoseRecord(post);
+      outcomes.push(kept.push(post) - 1);
+    });
+    const encoded = encodeFirehoseRecords(kept);
+    for (const o of outcomes) {
+      if (typeof o !== "number") {
+        rejected.push(o);
+        continue;
+      }
+      const record = encoded[o]!;
       if (isOversizeRecord(record.length, this.limits)) {
         rejected.push({ reason: "oversize", record, errorMessage: `record is ${record.length} bytes, Firehose accepts at most ${this.limits.maxRecordBytes}` });
       } else {
         records.push(record);
       }
-    });
+    }
     await this.deadLetter.write(rejected);
     if (records.length && this.sendsDirect()) {
       // The window knows the ids at once; the file only once the sink has their records.
