@@ -49,6 +49,41 @@ describe("direct delivery to a durable sink", () => {
     expect(persistedIds(dirs.spoolDir)).toEqual(new Set(posts.map((p) => p.id)));
   });
 
+  it("persists an id only once the sink has its record, even when the window's file is rewritten meanwhile", { timeout: 20_000 }, async () => {
+    const dirs = tempDirs("direct-compact");
+    cleanup = dirs.cleanup;
+    const posts = makePosts(600, 35);
+    // held while the window (100) is rewritten every ~100 ids, so a rewrite falls while its ids are in the window
+    const held = new Set(posts.slice(230, 240).map((p) => p.id));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const acknowledged = new Set<string>();
+    const sink: RecordSink = {
+      durable: true,
+      async putRecordBatch(records) {
+        const ids = records.map((r) => (JSON.parse(Buffer.from(r).toString("utf8")) as { id: string }).id);
+        if (ids.some((id) => held.has(id))) await released; // this call hangs until released
+        for (const id of ids) acknowledged.add(id);
+        return { failed: [] };
+      },
+    };
+    const delivery = await openDelivery({ sink, ...dirs, direct: true, dedupeWindow: 100 });
+    const persistedEarly = new Set<string>();
+    for (let i = 0; i < posts.length; i += 10) {
+      await delivery.accept(posts.slice(i, i + 10));
+      await new Promise((r) => setTimeout(r, 2));
+      // whenever the file is looked at, it holds no id whose record the sink does not have
+      for (const id of persistedIds(dirs.spoolDir)) if (!acknowledged.has(id)) persistedEarly.add(id);
+    }
+    expect(delivery.seen(posts[230]!.id)).toBe(true); // refused as a duplicate while under way
+    expect(acknowledged.has(posts[230]!.id)).toBe(false);
+    expect([...persistedEarly]).toEqual([]);
+    release();
+    await delivery.drain();
+    await delivery.close();
+    expect(acknowledged.size).toBe(posts.length);
+  });
+
   it("drains a backlog an earlier run spooled before sending direct", { timeout: 20_000 }, async () => {
     const dirs = tempDirs("direct-backlog");
     cleanup = dirs.cleanup;

@@ -78,6 +78,11 @@ class SpoolDelivery implements Delivery {
   private sinkWaiters: (() => void)[] = [];
   /** Direct sends under way (`options.direct`), each settling once its records are delivered or spooled. */
   private readonly directSends = new Set<Promise<void>>();
+  /**
+   * Ids of direct sends under way: duplicates of them are refused, but they join the dedupe window
+   * (whose file a compaction rewrites from memory) only once the sink has their records.
+   */
+  private readonly sending = new Set<string>();
 
   constructor(
     private readonly options: DeliveryOptions,
@@ -191,7 +196,7 @@ class SpoolDelivery implements Delivery {
         outcomes.push({ reason: "invalid", record: Buffer.from(JSON.stringify(post ?? null) + "\n"), errorMessage: `accept: posts[${i}] has no string id` });
         return;
       }
-      if (this.recent.ids.has(id) || inCall.has(id)) {
+      if (this.recent.ids.has(id) || this.sending.has(id) || inCall.has(id)) {
         duplicates++;
         return;
       }
@@ -214,8 +219,7 @@ class SpoolDelivery implements Delivery {
     }
     await this.deadLetter.write(rejected);
     if (records.length && this.sendsDirect()) {
-      // The window knows the ids at once; the file only once the sink has their records.
-      for (const id of fresh) this.recent.ids.add(id);
+      for (const id of fresh) this.sending.add(id);
       await this.sendDirect(records, fresh);
     } else {
       await this.spool.append(records);
@@ -252,12 +256,15 @@ class SpoolDelivery implements Delivery {
       })
       .then(() => this.recent.remember(ids))
       .catch((err: unknown) => this.log({ event: "direct-send-error", records: records.length, error: String((err as Error)?.message ?? err) }))
-      .finally(() => this.directSends.delete(run));
+      .finally(() => {
+        for (const id of ids) this.sending.delete(id);
+        this.directSends.delete(run);
+      });
     this.directSends.add(run);
   }
 
   seen(id: string): boolean {
-    return this.recent.ids.has(id);
+    return this.recent.ids.has(id) || this.sending.has(id);
   }
 
   stats(): DeliveryStats {
