@@ -40,19 +40,37 @@ export function quoteBigIntegers(json: string): string {
     }
     const isDigit = c >= 48 && c <= 57;
     if (!isDigit && c !== 45 /* - */) continue;
-    const prev = json[i - 1];
-    if (prev === "." || prev === "e" || prev === "E" || prev === "+" || prev === "-") continue;
+    // One whole number token: sign, integer digits, then any fraction or exponent (whose digits
+    // must never be taken for an integer of their own)
     let j = i + (c === 45 ? 1 : 0);
-    while (j < json.length && json.charCodeAt(j) >= 48 && json.charCodeAt(j) <= 57) j++;
-    const next = json[j];
-    const isInteger = next !== "." && next !== "e" && next !== "E";
-    if (isInteger && j - i >= 16) {
+    const digitsFrom = j;
+    while (j < json.length && isDigitAt(json, j)) j++;
+    const digits = j - digitsFrom;
+    let integer = true;
+    if (json.charCodeAt(j) === 46 /* . */) {
+      integer = false;
+      j++;
+      while (j < json.length && isDigitAt(json, j)) j++;
+    }
+    const e = json.charCodeAt(j);
+    if (e === 101 || e === 69 /* e E */) {
+      integer = false;
+      j++;
+      if (json.charCodeAt(j) === 43 || json.charCodeAt(j) === 45) j++;
+      while (j < json.length && isDigitAt(json, j)) j++;
+    }
+    if (integer && digits >= 16) {
       out += json.slice(last, i) + '"' + json.slice(i, j) + '"';
       last = j;
     }
-    i = j - 1;
+    i = Math.max(i, j - 1);
   }
   return last === 0 ? json : out + json.slice(last);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
 }
 
 /** `JSON.parse` that keeps integers above 2^53 exact (as strings). */

@@ -7,6 +7,12 @@ describe("JSON that keeps big integers", () => {
     expect(parseJsonSafe(text)).toEqual({ t: "price: 12345678901234567890, ok", rules: [{ id: "1387791318163456000123" }], n: 12, f: 123456.78901234567 });
   });
 
+  it("leaves the fraction and exponent digits of a number alone, even beside a long integer", () => {
+    const text = '{"id":12345678901234567890,"score":0.30000000000000004,"tiny":-1.2345678901234567e-17,"big":1.0000000000000000000e+22,"n":-1234567890123456}';
+    expect(parseJsonSafe(text)).toEqual({ id: "12345678901234567890", score: 0.30000000000000004, tiny: -1.2345678901234567e-17, big: 1e22, n: "-1234567890123456" });
+    expect(parseJsonSafe('[1234567890123456789,-123456789012345]')).toEqual(["1234567890123456789", -123456789012345]);
+  });
+
   it("handles escaped quotes inside strings", () => {
     expect(quoteBigIntegers('{"a":"x\\"y: 12345678901234567","b":12345678901234567}')).toBe('{"a":"x\\"y: 12345678901234567","b":"12345678901234567"}');
   });
