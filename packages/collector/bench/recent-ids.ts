@@ -2,7 +2,7 @@
  * CPU and heap of the collector's dedupe window (`RecentIds`) as delivery drives it: `has` then
  * `add` for every id, in the generator's 19-digit form, parsed fresh per batch of 10k posts (flat
  * strings as JSON.parse makes them, kept alive only by the window; only the loop is timed), through the default 200k window. Compares the
- * typed-array table with the Set + ring it replaced (copied below). Also times `toArray` (the
+ * typed-array table with the Set + ring it replaced (test/set-recent-ids.ts). Also times `toArray` (the
  * compaction of recent-ids.txt) and one forced full GC with the window alive (what every major GC
  * pays to mark it). Memory held is measured after a full GC: JS heap (marked by every major GC) and
  * typed-array backing stores (off-heap, never scanned). Prints medians of
@@ -12,39 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { RecentIds } from "../src/delivery/core/recent-ids.ts";
-
-/** The Set + ring window before the typed-array table. */
-class SetRecentIds {
-  private readonly ring: (string | undefined)[];
-  private readonly present = new Set<string>();
-  private next = 0;
-  constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
-  }
-  has(id: string): boolean {
-    return this.present.has(id);
-  }
-  add(id: string): boolean {
-    if (this.present.has(id)) return false;
-    const old = this.ring[this.next];
-    if (old !== undefined) this.present.delete(old);
-    this.ring[this.next] = id;
-    this.present.add(id);
-    this.next = (this.next + 1) % this.capacity;
-    return true;
-  }
-  get size(): number {
-    return this.present.size;
-  }
-  toArray(): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < this.capacity; i++) {
-      const id = this.ring[(this.next + i) % this.capacity];
-      if (id !== undefined) out.push(id);
-    }
-    return out;
-  }
-}
+import { SetRecentIds } from "../test/set-recent-ids.ts";
 
 type Window = Pick<RecentIds, "has" | "add" | "size" | "toArray">;
 

@@ -161,10 +161,11 @@ const otfMetadataOf = (iceberg: { database: string; table: string }): FirehoseOt
 export function transformRecords(event: FirehoseTransformationEvent, options: TransformOptions = {}): FirehoseTransformationResponse {
   const records = Array.isArray(event?.records) ? event.records : [];
   const originals = records.map((rec) => (typeof rec?.data === "string" ? rec.data : ""));
+  const recordIds = records.map((rec) => (typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId)));
   const data: string[] = new Array(records.length);
   const { ok, keep } = scoreBatch(
     {
-      recordIds: records.map((rec) => (typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId))),
+      recordIds,
       decode: (i, where) => decodeFirehoseData(records[i]!.data, where),
       encode: (i, json) => (data[i] = firehoseDataOf(json)).length,
       originalJsonBytes: (i) => (originals[i] === "" ? 2 : Buffer.byteLength(JSON.stringify(originals[i]), "utf8")),
@@ -174,8 +175,7 @@ export function transformRecords(event: FirehoseTransformationEvent, options: Tr
   );
   const otfMetadata = options.iceberg ? otfMetadataOf(options.iceberg) : undefined;
   return {
-    records: records.map((rec, i): FirehoseTransformationResultRecord => {
-      const recordId = typeof rec?.recordId === "string" ? rec.recordId : String(rec?.recordId);
+    records: recordIds.map((recordId, i): FirehoseTransformationResultRecord => {
       if (!ok[i]) return { recordId, result: "ProcessingFailed", data: keep[i] ? originals[i]! : "" };
       return otfMetadata ? { recordId, result: "Ok", data: data[i]!, metadata: { otfMetadata } } : { recordId, result: "Ok", data: data[i]! };
     }),

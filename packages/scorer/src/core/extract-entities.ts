@@ -49,7 +49,8 @@ const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
  */
 const PLAIN_HOST = /^https?:\/\/((?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*)(?:[/?#]|$)/;
 
-function domainOf(url: string): string | null {
+/** A link's host without "www.", or null for X's t.co wrappers and links that are not URLs. */
+export function domainOf(url: string): string | null {
   // most links in posts are X's own t.co wrappers: no URL parse needed to know the host
   if (url.startsWith("https://t.co/") || url.startsWith("http://t.co/")) return null;
   const plain = PLAIN_HOST.exec(url)?.[1];

@@ -30,7 +30,7 @@ const EMOTICON_SOURCE = [...EMOTICON_SOURCE_LIST]
 // One pass, no capture groups (each match allocates less); a token's kind is read from its first
 // character. Words come early (most tokens are words), so the costlier emoticon and emoji
 // alternatives are only tried at punctuation and symbols.
-const TOKEN = new RegExp(
+export const TOKEN = new RegExp(
   [
     "https?:\\/\\/\\S+|www\\.\\S+", // url
     "\\p{L}[\\p{L}\\p{M}'’]*", // word
@@ -55,8 +55,8 @@ const STARTS_WITH_LETTER = /^\p{L}/u;
  * wherever that is not certain (non-ASCII, digits, urls, possible emoticons and signed
  * percentages): then TOKEN itself runs from i, so the token stream is exactly TOKEN's.
  */
-const NO_TOKEN = -1;
-const ASK_REGEX = -2;
+export const NO_TOKEN = -1;
+export const ASK_REGEX = -2;
 
 /** What an ASCII char can start, per char code. */
 const enum Starts {
@@ -93,7 +93,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** `\w` of TOKEN (no /i flag, so ASCII only). */
 const isWordChar = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
 
-function tokenEndAt(text: string, i: number, c: number): number {
+/** Exported for its test: wherever it decides, it must decide as TOKEN does. */
+export function tokenEndAt(text: string, i: number, c: number): number {
   if (c >= 128) return ASK_REGEX;
   const next = text.charCodeAt(i + 1); // NaN past the end: every test below is false
   let j = i + 1;
@@ -277,8 +278,7 @@ function levelValue(raw: string): number {
   return Number.parseFloat(s) * scale;
 }
 
-/** Exported for the differential test against the frozen copy (test/frozen). */
-export function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
+function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   const curly = text.includes("’"); // one scan per text instead of one per word
   const tokens: Token[] = [];

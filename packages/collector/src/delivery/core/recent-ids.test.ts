@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "@defi-sentiment/shared";
+import { SetRecentIds } from "../../../test/set-recent-ids.ts";
 import { RecentIds } from "./recent-ids.ts";
 
 describe("RecentIds", () => {
@@ -34,51 +36,6 @@ describe("RecentIds", () => {
   });
 });
 
-/** The Set + ring implementation RecentIds replaced, kept as the model it must agree with. */
-class ReferenceRecentIds {
-  private readonly ring: (string | undefined)[];
-  private readonly present = new Set<string>();
-  private next = 0;
-  constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
-  }
-  has(id: string): boolean {
-    return this.present.has(id);
-  }
-  add(id: string): boolean {
-    if (this.present.has(id)) return false;
-    const old = this.ring[this.next];
-    if (old !== undefined) this.present.delete(old);
-    this.ring[this.next] = id;
-    this.present.add(id);
-    this.next = (this.next + 1) % this.capacity;
-    return true;
-  }
-  get size(): number {
-    return this.present.size;
-  }
-  toArray(): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < this.capacity; i++) {
-      const id = this.ring[(this.next + i) % this.capacity];
-      if (id !== undefined) out.push(id);
-    }
-    return out;
-  }
-}
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const EDGE_IDS = [
   // 9/10-digit boundary: "1000000000" is hi=1, lo=0, and must not meet "1" (hi=0, lo=1)
   "1", "10", "9", "999999999", "1000000000", "1000000001", "100000000", "1999999999", "2000000000",
@@ -109,14 +66,14 @@ function same<T>(actual: T, expected: T, where: () => string): void {
 describe("RecentIds against the Set + ring model", () => {
   it("agrees on add, has, size and toArray over random sequences with small windows", () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const next = rng(seed);
+      const next = seededRandom(seed);
       const capacity = 1 + Math.floor(next() * 50);
       // A pool a bit larger than the window, so ids repeat, get evicted and come back; the
       // tables of small windows have 8..128 slots, so the numeric ids collide and form runs.
       const pool = [...EDGE_IDS];
       const extra = capacity + Math.floor(next() * 2 * capacity);
       for (let i = 0; i < extra; i++) pool.push(next() < 0.5 ? randomNumericId(next) : `1000000000000${Math.floor(next() * 1000)}`);
-      const model = new ReferenceRecentIds(capacity);
+      const model = new SetRecentIds(capacity);
       const ids = new RecentIds(capacity);
       const pick = () => pool[Math.floor(next() * pool.length)]!;
       for (let step = 0; step < 400; step++) {
@@ -152,9 +109,9 @@ describe("RecentIds against the Set + ring model", () => {
 
   it("agrees with the model over a long run of generator-like ids through a large window", () => {
     const capacity = 5000;
-    const model = new ReferenceRecentIds(capacity);
+    const model = new SetRecentIds(capacity);
     const ids = new RecentIds(capacity);
-    const next = rng(2026);
+    const next = seededRandom(2026);
     for (let i = 0; i < 60_000; i++) {
       // mostly new ids, some re-reads from a little while back, some from far back
       const back = next() < 0.2 ? Math.floor(next() * 2 * capacity) : 0;
