@@ -68,13 +68,50 @@ export function quoteBigIntegers(json: string): string {
   return last === 0 ? json : out + json.slice(last);
 }
 
+/** Whether `root` holds a number of magnitude 1e15 or more: every integer literal of 16+ digits parses to one. */
+function mayHoldLongInteger(root: unknown): boolean {
+  if (typeof root !== "object" || root === null) return typeof root === "number" && isLong(root);
+  // a stack, not recursion: deeply nested input must not overflow the call stack
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === "number") {
+          if (isLong(x)) return true;
+        } else if (typeof x === "object" && x !== null) stack.push(x);
+      }
+    } else {
+      for (const k in v) {
+        const x: unknown = (v as Record<string, unknown>)[k];
+        if (typeof x === "number") {
+          if (isLong(x)) return true;
+        } else if (typeof x === "object" && x !== null) stack.push(x);
+      }
+    }
+  }
+  return false;
+}
+
+const isLong = (x: number): boolean => x >= 1e15 || x <= -1e15;
+
 function isDigitAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
 }
 
-/** `JSON.parse` that keeps integers above 2^53 exact (as strings). */
+/** `JSON.parse` that keeps integers above 2^53 exact (as strings): `JSON.parse(quoteBigIntegers(text))`. */
 export function parseJsonSafe(text: string, where = "input"): unknown {
+  try {
+    // Parsed as it is first: only a value holding a number of 16 or more digits' magnitude can
+    // have come from a long integer, and only then is the text scanned and quoted (a walk of
+    // the parsed value costs less than a regex over the whole text).
+    const value: unknown = JSON.parse(text);
+    return mayHoldLongInteger(value) ? JSON.parse(quoteBigIntegers(text)) : value;
+  } catch {
+    // the same error as quoting then parsing gives
+  }
   try {
     return JSON.parse(quoteBigIntegers(text));
   } catch (err) {

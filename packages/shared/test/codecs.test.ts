@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers } from "../src/index.ts";
+import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers, seededRandom } from "../src/index.ts";
 
 describe("JSON that keeps big integers", () => {
   it("quotes long integers outside strings only", () => {
@@ -15,6 +15,27 @@ describe("JSON that keeps big integers", () => {
 
   it("handles escaped quotes inside strings", () => {
     expect(quoteBigIntegers('{"a":"x\\"y: 12345678901234567","b":12345678901234567}')).toBe('{"a":"x\\"y: 12345678901234567","b":"12345678901234567"}');
+  });
+
+  it("gives exactly what quoting then parsing gives, on any text (parsing first is only a shortcut)", () => {
+    const r = seededRandom(11);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const numbers = ["1", "-7", "0.5", "999999999999999", "1000000000000000", "-1000000000000000", "9007199254740993", "12345678901234567890", "1e15", "1.5e400", "-0", "123456789012345.5", "0.30000000000000004"];
+    const value = (depth: number): string => {
+      const k = r();
+      if (depth > 3 || k < 0.4) return pick([...numbers, '"s"', '"12345678901234567"', "true", "null"]);
+      if (k < 0.7) return `[${Array.from({ length: Math.floor(r() * 4) }, () => value(depth + 1)).join(",")}]`;
+      // duplicate keys too: the last one wins either way
+      return `{${Array.from({ length: Math.floor(r() * 4) }, () => `"${pick(["a", "b", "__proto__"])}":${value(depth + 1)}`).join(",")}}`;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const text = value(0);
+      expect(parseJsonSafe(text), text).toEqual(JSON.parse(quoteBigIntegers(text)));
+    }
+    const deep = "[".repeat(50_000) + "12345678901234567890" + "]".repeat(50_000);
+    let inner: unknown = parseJsonSafe(deep);
+    while (Array.isArray(inner)) inner = inner[0];
+    expect(inner).toBe("12345678901234567890");
   });
 
   it("names where invalid JSON was found", () => {
