@@ -30,7 +30,7 @@ import {
   type PutRecordFailure,
   type RecordSink,
 } from "@defi-sentiment/shared";
-import { RecordRun } from "./record-run.ts";
+import { RecordRun, RowPieces } from "./record-run.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export type Transform = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResponse> | FirehoseTransformationResponse;
@@ -121,7 +121,7 @@ export class InvalidArgumentError extends Error {
 interface Staged {
   records: number;
   /** NDJSON lines of the Ok rows, each ending in a newline. */
-  okRows: Buffer[];
+  okRows: RowPieces;
   failures: ErrorRecord[];
   started: Date;
 }
@@ -336,7 +336,7 @@ export class LocalDeliveryStream implements RecordSink {
   private async transformStage(records: RecordRun): Promise<Staged> {
     const started = this.o.clock();
     const raw = this.writeRaw(records, started);
-    const okRows: Buffer[] = [];
+    const okRows = new RowPieces();
     const failures: ErrorRecord[] = [];
     // All invocations are sent at once: the transformation's queue never runs dry between them.
     await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map(([from, to]) => this.transformChunk(records, from, to, okRows, failures))]);
@@ -344,21 +344,21 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   private async landStage(group: Staged[]): Promise<void> {
-    const rows = group.reduce((n, g) => n + g.okRows.length, 0);
-    if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows));
+    const rows = group.reduce((n, g) => n + g.okRows.rows, 0);
+    if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows.pieces));
     for (const { records, okRows, failures, started } of group) {
       if (records === 0) continue;
       if (failures.length > 0) await this.writeErrors(failures, started);
-      this.stats.deliveredRows += okRows.length;
+      this.stats.deliveredRows += okRows.rows;
       this.stats.processingFailed += failures.length;
       this.stats.flushes++;
       this.stats.lastFlushAt = this.o.clock().toISOString();
-      this.o.log?.({ event: "flushed", records, rows: okRows.length, failed: failures.length, landedWith: group.length, ms: this.o.clock().getTime() - started.getTime() });
+      this.o.log?.({ event: "flushed", records, rows: okRows.rows, failed: failures.length, landedWith: group.length, ms: this.o.clock().getTime() - started.getTime() });
     }
   }
 
   /** Runs records [from, to) of `records` through one transformation invocation (with retries). */
-  private async transformChunk(records: RecordRun, from: number, to: number, okRows: Buffer[], failures: ErrorRecord[]): Promise<void> {
+  private async transformChunk(records: RecordRun, from: number, to: number, okRows: RowPieces, failures: ErrorRecord[]): Promise<void> {
     const invocation = ++this.seq;
     const invocationId = `${invocation}-${randomUUID()}`;
     const recordIds = Array.from({ length: to - from }, (_, i) => `${invocation}.${i}`);
@@ -394,7 +394,7 @@ export class LocalDeliveryStream implements RecordSink {
       const result = response.results[j];
       if (result === "Dropped") return void this.stats.dropped++;
       if (result !== "Ok") return fail(i, `Lambda.ProcessingFailed: ${result}`);
-      okRows.push(asLine(response.data(j)));
+      okRows.add(asLine(response.data(j)));
     });
   }
 
@@ -493,7 +493,8 @@ const NEWLINE_BYTES = Buffer.from("\n");
 /** The bytes as one NDJSON line: with their newline, added when missing. */
 const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
 
-const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: [], failures: [], started });
+const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: new RowPieces(), failures: [], started });
+
 
 /** Index ranges [from, to) of invocations whose records' base64 stays within `maxBytes` (at least one record each). */
 function* chunkBySize(records: RecordRun, maxBytes: number): Generator<[number, number]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RecordRun } from "./record-run.ts";
+import { RecordRun, RowPieces } from "./record-run.ts";
 
 describe("RecordRun", () => {
   it("keeps records back to back through growth, and packs any range with ends of its own", () => {
@@ -20,5 +20,21 @@ describe("RecordRun", () => {
     run.push(Buffer.from("late\n"), 0);
     expect(data.subarray(0, ends[0]).equals(records[120]!)).toBe(true);
     expect(run.pack(0, 0).data.length).toBe(0);
+  });
+});
+
+describe("RowPieces", () => {
+  it("joins rows lying back to back in one buffer, and keeps every other row as its own piece", () => {
+    const answer = Buffer.from('{"a":1}\n{"b":2}\n{"c":3}\n{"d":4}\n');
+    // a buffer of its own (Buffer.from may place small buffers right after another in its pool)
+    const other = Buffer.allocUnsafeSlow(8);
+    other.write('{"e":5}\n');
+    const rows = new RowPieces();
+    rows.add(answer.subarray(0, 8));
+    rows.add(answer.subarray(8, 16)); // next to the first: joined
+    rows.add(answer.subarray(24, 32)); // a gap (a failed record's row left out): new piece
+    rows.add(other); // another buffer: new piece
+    expect(rows.rows).toBe(4);
+    expect(rows.pieces.map((p) => p.toString())).toEqual(['{"a":1}\n{"b":2}\n', '{"d":4}\n', '{"e":5}\n']);
   });
 });

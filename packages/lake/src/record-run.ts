@@ -58,3 +58,24 @@ export class RecordRun {
     return { data, ends, arrivals: Float64Array.from(this.arrivals.slice(from, to)) };
   }
 }
+
+/**
+ * Rows kept until they land (a flush's Ok rows), as few views as possible: rows lying back to
+ * back in one buffer (every Ok row of a packed answer) join into one. A view per row would keep
+ * tens of thousands of objects alive for seconds, promoted and then collected by full GCs.
+ */
+export class RowPieces {
+  readonly pieces: Buffer[] = [];
+  rows = 0;
+
+  add(row: Buffer): void {
+    this.rows++;
+    const n = this.pieces.length;
+    const last = n > 0 ? this.pieces[n - 1]! : null;
+    if (last && last.buffer === row.buffer && last.byteOffset + last.byteLength === row.byteOffset) {
+      this.pieces[n - 1] = Buffer.from(last.buffer, last.byteOffset, last.byteLength + row.byteLength);
+    } else {
+      this.pieces.push(row);
+    }
+  }
+}
