@@ -94,8 +94,10 @@ export class Warehouse {
       autoload_known_extensions: "false",
       threads: String(options.threads ?? 2),
       // Loads come in many upserts; checkpointing every 16 MiB of WAL (the default) rewrites
-      // row groups over and over. The WAL is still fsync'd on every commit.
-      checkpoint_threshold: "256MB",
+      // row groups over and over. 64 MiB costs no more in all than 256 MiB did, and leaves a
+      // quarter as much to checkpoint on close, when nothing else runs beside it (1M posts:
+      // about 0.7 s instead of 2.7 s). The WAL is still fsync'd on every commit.
+      checkpoint_threshold: "64MB",
       // Every question orders its rows; inserts need not keep file order (less work per upsert).
       preserve_insertion_order: "false",
       ...(options.readOnly ? { access_mode: "READ_ONLY" } : {}),
