@@ -211,6 +211,32 @@ describe("local delivery stream", () => {
     expect(readdirSync(path.join(dir, ".stream", "defi-sentiment-local")).filter((f) => f.endsWith(".journal"))).toEqual([]);
   });
 
+  it("lands every row intact when runs and invocation memory are reused flush after flush", async () => {
+    const handedBack = new Set<ArrayBuffer>();
+    // a worker's answer: the invocation's memory comes back with it, for the next invocations
+    const packed: PackedTransform = async (invocation) => {
+      const answer = packResponse(await transform(eventOfPacked(invocation)));
+      await new Promise((r) => setTimeout(r, 5)); // answers come late: flushes overlap, as with a busy worker
+      handedBack.add(invocation.data.buffer as ArrayBuffer);
+      return { ...answer, spent: invocation.data.buffer as ArrayBuffer };
+    };
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: () => Promise.reject(new Error("unused")), packedTransform: packed, bufferBytes: 2_000, transformBatchBytes: 1_000 });
+    const ids = Array.from({ length: 400 }, (_, i) => i + 1);
+    // every 7th fails: its original data is read from the run after the answer comes back
+    const text = (id: number) => (id % 7 === 0 ? "bad" : `post ${id} ${"x".repeat(id % 50)}`);
+    for (let i = 0; i < ids.length; i += 20) await stream.putRecordBatch(ids.slice(i, i + 20).map((id) => post(id, { text: text(id) })));
+    await stream.close();
+    expect(stream.stats.flushes).toBeGreaterThan(10);
+    expect(events.length).toBeGreaterThan(handedBack.size); // invocations outnumber the memory they used
+    expect(await wh.count()).toBe(400 - 57);
+    const raw = files("raw").flatMap(lines).map((l) => JSON.parse(l));
+    expect(raw.map((p) => Number(p.id)).sort((a, b) => a - b)).toEqual(ids);
+    for (const p of raw) expect(p.text).toBe(text(Number(p.id)));
+    const failed = files("errors/processing-failed").flatMap(lines).map((l) => JSON.parse(Buffer.from(JSON.parse(l).raw_data, "base64").toString()));
+    expect(failed.map((p) => Number(p.id)).sort((a, b) => a - b)).toEqual(ids.filter((id) => id % 7 === 0));
+    for (const p of failed) expect(p.text).toBe("bad");
+  });
+
   it("gives the same lake through a packed transformation: rows, failures with their original data, missing ids, retries", async () => {
     const lossy = async (e: FirehoseTransformationEvent) => {
       if (e.records.length === 1) throw new Error("boom");

@@ -146,6 +146,13 @@ export class LocalDeliveryStream implements RecordSink {
   private journalSyncs: Promise<unknown> = Promise.resolve();
   /** Flushes not yet in the lake, oldest first; the lander takes every ready one at once. */
   private inFlight: Flush[] = [];
+  /**
+   * Memory of runs whose flush no longer reads them, for the next runs: a fresh buffer per flush
+   * is tens of MiB of external memory, and V8 answers such churn with extra garbage collections.
+   */
+  private readonly spareRuns: Buffer[] = [];
+  /** Invocation memory the packed transformation handed back, for the next invocations. */
+  private readonly spentPacks: ArrayBuffer[] = [];
   private landing = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -179,7 +186,7 @@ export class LocalDeliveryStream implements RecordSink {
 
   /** A run sized for a full buffer plus one batch, so a flush's records are copied in once. */
   private newRun(): RecordRun {
-    return new RecordRun(Math.min(this.o.bufferBytes + FIREHOSE_LIMITS.maxBatchBytes, 256 * 1024 * 1024));
+    return new RecordRun(Math.min(this.o.bufferBytes + FIREHOSE_LIMITS.maxBatchBytes, 256 * 1024 * 1024), this.spareRuns.pop());
   }
 
   /** Opens the stream, first processing journals a crash left behind. */
@@ -268,6 +275,12 @@ export class LocalDeliveryStream implements RecordSink {
     // (warehouse upsert, error files) in flush order. A failed flush keeps its journal
     // (processed again on the next open) and fails only its own waiters.
     const transformed = records.length > 0 ? this.transformStage(records) : Promise.resolve(emptyStaged(this.o.clock()));
+    // once transformed (raw written, every invocation answered) nothing reads the run again
+    // (a failed stage may still have invocations reading it: its memory is left to the collector)
+    transformed.then(
+      () => void (this.spareRuns.length < 2 && this.spareRuns.push(records.release())),
+      () => {},
+    );
     transformed.then(
       (staged) => (entry.staged = staged),
       (err: unknown) => (entry.failed = err ?? new Error("transformation stage failed")),
@@ -415,9 +428,11 @@ export class LocalDeliveryStream implements RecordSink {
   /** Invokes the packed transformation with records [from, to) packed into one buffer. */
   private packedInvoker(records: RecordRun, from: number, to: number, invocationId: string, recordIds: string[], transform: PackedTransform): () => Promise<Outcomes> {
     return async () => {
-      // packed per attempt (one copy): the buffers are transferred to the worker and gone from here
-      const { data, ends, arrivals } = records.pack(from, to);
+      // packed per attempt (one copy): the buffers are transferred to the worker and gone from here;
+      // memory the transformation hands back is packed into next time
+      const { data, ends, arrivals } = records.pack(from, to, this.spentPacks.pop());
       const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends });
+      if (out.spent && this.spentPacks.length < 64) this.spentPacks.push(out.spent);
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
       return { recordIds: out.recordIds, results: out.results, data: (j) => bytes.subarray(j === 0 ? 0 : out.ends[j - 1], out.ends[j]) };
     };
@@ -425,15 +440,17 @@ export class LocalDeliveryStream implements RecordSink {
 
   /** Source-record backup, partitioned by each post's own date (arrival time when unreadable). */
   private async writeRaw(records: RecordRun, at: Date): Promise<void> {
-    const groups = new Map<string, Buffer[]>();
+    // A partition's records mostly lie back to back in the run: a few views (one when posts come
+    // in time order), and a single view is compressed straight from the run, with no copy
+    const groups = new Map<string, RowPieces>();
     for (let i = 0; i < records.length; i++) {
       const data = records.data(i);
       const prefix = rawPrefix(createdAtOf(data) ?? new Date(records.arrivedAt(i)));
-      const list = groups.get(prefix) ?? [];
-      list.push(asLine(data));
-      groups.set(prefix, list);
+      let group = groups.get(prefix);
+      if (!group) groups.set(prefix, (group = new RowPieces()));
+      group.add(asLine(data));
     }
-    await Promise.all([...groups].map(([prefix, list]) => this.writeObject(prefix, Buffer.concat(list), at)));
+    await Promise.all([...groups].map(([prefix, { pieces }]) => this.writeObject(prefix, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), at)));
   }
 
   private async writeErrors(failures: ErrorRecord[], at: Date): Promise<void> {

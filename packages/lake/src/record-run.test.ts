@@ -23,6 +23,27 @@ describe("RecordRun", () => {
   });
 });
 
+describe("RecordRun memory reuse", () => {
+  it("a run on released memory and a pack into handed-back memory hold their own records, not the old ones", () => {
+    const first = new RecordRun(64);
+    for (let i = 0; i < 10; i++) first.push(Buffer.from(`old-${i}\n`), i);
+    const old = first.pack(0, 10);
+    const second = new RecordRun(64, first.release());
+    expect(first.length).toBe(0);
+    const fresh = Array.from({ length: 12 }, (_, i) => Buffer.from(`{"new":${i}}\n`));
+    fresh.forEach((r, i) => second.push(r, 100 + i));
+    fresh.forEach((r, i) => expect(second.data(i).equals(r)).toBe(true));
+    // old.data's memory handed back: the next pack lands in it, sized to its own records
+    const again = second.pack(2, 5, old.data.buffer as ArrayBuffer);
+    expect(again.data.buffer).toBe(old.data.buffer);
+    expect(again.data.equals(Buffer.concat(fresh.slice(2, 5)))).toBe(true);
+    // memory too small for the records is not used
+    const big = second.pack(0, 12, new ArrayBuffer(4));
+    expect(big.data.equals(Buffer.concat(fresh))).toBe(true);
+    expect(big.data.buffer.byteLength).toBeGreaterThanOrEqual(big.data.length);
+  });
+});
+
 describe("RowPieces", () => {
   it("joins rows lying back to back in one buffer, and keeps every other row as its own piece", () => {
     const answer = Buffer.from('{"a":1}\n{"b":2}\n{"c":3}\n{"d":4}\n');

@@ -4,13 +4,25 @@
  * alive until the flush (tens of thousands of small Buffers would outlive the young generation and
  * cost the garbage collector a full mark each time).
  */
+const PACK_ROUNDING = 256 * 1024;
+
 export class RecordRun {
   private bytes: Buffer;
   private readonly ends: number[] = [];
   private readonly arrivals: number[] = [];
 
-  constructor(capacity = 64 * 1024) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, capacity));
+  /** `reuse`: memory of a run no longer needed (see `release`), used when it holds `capacity`. */
+  constructor(capacity = 64 * 1024, reuse?: Buffer) {
+    this.bytes = reuse && reuse.length >= capacity ? reuse : Buffer.allocUnsafeSlow(Math.max(1024, capacity));
+  }
+
+  /** Gives up this run's memory for a new run to reuse; the run must not be read after. */
+  release(): Buffer {
+    const bytes = this.bytes;
+    this.bytes = Buffer.alloc(0);
+    this.ends.length = 0;
+    this.arrivals.length = 0;
+    return bytes;
   }
 
   /** Records held. */
@@ -48,10 +60,15 @@ export class RecordRun {
     return this.arrivals[i]!;
   }
 
-  /** Records [from, to) in a buffer of their own (transferable to a worker), with ends relative to it. */
-  pack(from: number, to: number): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
+  /**
+   * Records [from, to) in a buffer of their own (transferable to a worker), with ends relative to
+   * it: a view of `into` when that memory is large enough (it is then the data's own), else new.
+   */
+  pack(from: number, to: number, into?: ArrayBuffer): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
     const base = this.start(from);
-    const data = Buffer.allocUnsafeSlow(this.start(to) - base);
+    const size = this.start(to) - base;
+    // new memory is rounded up to 256 KiB, so packs of similar size can reuse each other's
+    const data = into && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.from(new ArrayBuffer(Math.ceil(size / PACK_ROUNDING) * PACK_ROUNDING), 0, size);
     this.bytes.copy(data, 0, base, this.start(to));
     const ends = new Uint32Array(to - from);
     for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;

@@ -16,7 +16,9 @@ port.on("message", (msg: { id: number; event?: FirehoseTransformationEvent; pack
     const log = (line: LogLine) => logs.push(line);
     if (msg.packed) {
       const packed = transformPacked(msg.packed, { log });
-      port.postMessage({ id: msg.id, packed, logs }, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer]);
+      // the invocation's memory goes back too, for the next invocation (less allocation churn on both threads)
+      const spent = msg.packed.data.buffer as ArrayBuffer;
+      port.postMessage({ id: msg.id, packed: { ...packed, spent }, logs }, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer, spent]);
     } else {
       port.postMessage({ id: msg.id, response: transformRecords(msg.event!, { log }), logs });
     }

@@ -72,6 +72,8 @@ export interface PackedResponse {
   results: string[];
   data: Uint8Array;
   ends: Uint32Array;
+  /** The invocation's `data` memory handed back (e.g. transferred back by a worker) for the next invocation to reuse. */
+  spent?: ArrayBuffer;
 }
 
 /** A per-record failure in a batch put, by index in the batch (as Firehose's RequestResponses). */
