@@ -3,9 +3,9 @@
  * must not stall delivery for the SDK's 300 s idle default), and per-record ErrorCodes mapped to
  * `PutRecordFailure`s by index, which the SDK never retries on its own.
  */
-import { FirehoseClient, PutRecordBatchCommand, type FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import type { FirehoseClientConfig } from "@aws-sdk/client-firehose";
 import type { PutRecordFailure, RecordSink } from "@defi-sentiment/shared";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { loadLater } from "../load-later.ts";
 import { FirehoseResponseError, FirehoseSinkConfigError } from "./errors.ts";
 
 export interface FirehoseSinkOptions {
@@ -33,19 +33,22 @@ export function createFirehoseSink(options: FirehoseSinkOptions): RecordSink {
     if (!options.credentials) throw new FirehoseSinkConfigError("are required when endpoint is set", "credentials");
   }
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
-  const config: FirehoseClientConfig = {
-    maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(3_000, requestTimeout), requestTimeout, throwOnRequestTimeout: true }),
-  };
+  const config: FirehoseClientConfig = { maxAttempts: options.maxAttempts ?? 3 };
   if (options.region) config.region = options.region;
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;
-  const client = new FirehoseClient(config);
+  // The SDK loads from here on, not when the collector is imported (see load-later.ts).
+  const sdk = loadLater(async () => {
+    const [{ FirehoseClient, PutRecordBatchCommand }, { NodeHttpHandler }] = await Promise.all([import("@aws-sdk/client-firehose"), import("@smithy/node-http-handler")]);
+    config.requestHandler = new NodeHttpHandler({ connectionTimeout: Math.min(3_000, requestTimeout), requestTimeout, throwOnRequestTimeout: true });
+    return { client: new FirehoseClient(config), PutRecordBatchCommand };
+  });
   const name = options.deliveryStreamName;
 
   return {
     async putRecordBatch(records: Uint8Array[]): Promise<{ failed: PutRecordFailure[] }> {
       if (records.length === 0) return { failed: [] };
+      const { client, PutRecordBatchCommand } = await sdk;
       const out = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: name, Records: records.map((Data) => ({ Data })) }));
       const responses = out.RequestResponses ?? [];
       if ((out.FailedPutCount ?? 0) > 0 && responses.length !== records.length) {

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { FIREHOSE_LIMITS, LAKE_PREFIXES, type RecordSink } from "@defi-sentiment/shared";
 
 export interface ReplayRawFromS3Options {
@@ -57,6 +57,8 @@ function* batches(lines: Buffer[]): Generator<{ start: number; records: Buffer[]
 }
 
 export async function replayRawFromS3(o: ReplayRawFromS3Options): Promise<ReplayRawResult> {
+  // Loaded here, not when the collector is imported (see load-later.ts).
+  const { GetObjectCommand, ListObjectsV2Command } = await import("@aws-sdk/client-s3");
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const base = o.keyPrefix ? o.keyPrefix.replace(/\/*$/, "/") : "";
   let done: string[] = [];

@@ -6,11 +6,12 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { ApiResponseError, TwitterApi } from "twitter-api-v2";
+import type { ApiResponseError, TwitterApi } from "twitter-api-v2";
 import { X_REQUEST_FIELDS, XSearchPageSchema, type XSearchPage } from "@defi-sentiment/shared";
 import type { StreamConnection } from "../core/stream-supervisor.ts";
 import { parseRateLimitReset } from "../core/reconnect-schedule.ts";
 import type { ExistingRule, StreamRule } from "../core/rules-plan.ts";
+import { loadLater } from "../load-later.ts";
 
 export const X_API_BASE = "https://api.x.com";
 
@@ -82,8 +83,9 @@ function problemsOf(body: { errors?: unknown[] }): RuleProblem[] {
   });
 }
 
-function wrap(endpoint: string, err: unknown): never {
-  if (err instanceof ApiResponseError) {
+/** `ApiResponseError` is the class of the twitter-api-v2 module the call went through (loaded later). */
+function wrap(endpoint: string, err: unknown, ApiResponseErrorClass: typeof ApiResponseError): never {
+  if (err instanceof ApiResponseErrorClass) {
     const data = err.data as { title?: string; detail?: string } | undefined;
     const detail = data?.detail ?? data?.title ?? err.message;
     const reset = err.rateLimit?.reset ? err.rateLimit.reset * 1000 : parseRateLimitReset(err.headers?.["x-rate-limit-reset"]);
@@ -96,20 +98,33 @@ function wrap(endpoint: string, err: unknown): never {
 export function createXClient(options: XClientOptions): XClient {
   const base = (options.baseUrl ?? X_API_BASE).replace(/\/+$/, "");
   const isHttp = base.startsWith("http://");
-  const api = new TwitterApi(options.bearerToken, isHttp ? { httpAgent: new http.Agent({ keepAlive: true }) } : {});
-  // The same endpoints twitter-api-v2's streamRules/updateStreamRules call, through get/post so
-  // every call carries a timeout (a hung request would otherwise stall the collector).
-  const v2 = api.v2 as TwitterApi["v2"] & { setPrefix(p: string): void };
-  v2.setPrefix(`${base}/2/`);
+  const httpAgent = isHttp ? new http.Agent({ keepAlive: true }) : null;
+  const bearerToken = options.bearerToken;
+  // twitter-api-v2 loads from here on, not when the collector is imported (see load-later.ts);
+  // the filtered stream does not need it.
+  const rest = loadLater(async () => {
+    const lib = await import("twitter-api-v2");
+    const api = new lib.TwitterApi(bearerToken, httpAgent ? { httpAgent } : {});
+    // The same endpoints twitter-api-v2's streamRules/updateStreamRules call, through get/post so
+    // every call carries a timeout (a hung request would otherwise stall the collector).
+    const v2 = api.v2 as TwitterApi["v2"] & { setPrefix(p: string): void };
+    v2.setPrefix(`${base}/2/`);
+    return { v2, ApiResponseError: lib.ApiResponseError };
+  });
+  /** One REST call; its failure becomes an XApiError naming the endpoint. */
+  const call = async <T>(endpoint: string, send: (v2: TwitterApi["v2"]) => Promise<T>): Promise<T> => {
+    const { v2, ApiResponseError } = await rest;
+    try {
+      return await send(v2);
+    } catch (err) {
+      wrap(endpoint, err, ApiResponseError);
+    }
+  };
 
   const timeout = options.requestTimeoutMs ?? 30_000;
   const rulesUpdate = async (body: object, dryRun: boolean): Promise<RulesUpdateResult> => {
-    let res: { data?: { id: string; value: string; tag?: string }[]; errors?: unknown[]; meta?: { summary?: { deleted?: number; invalid?: number } } };
-    try {
-      res = await v2.post("tweets/search/stream/rules", body as Record<string, unknown>, { query: dryRun ? { dry_run: true } : {}, timeout });
-    } catch (err) {
-      wrap("POST /2/tweets/search/stream/rules", err);
-    }
+    type Res = { data?: { id: string; value: string; tag?: string }[]; errors?: unknown[]; meta?: { summary?: { deleted?: number; invalid?: number } } };
+    const res = await call("POST /2/tweets/search/stream/rules", (v2) => v2.post<Res>("tweets/search/stream/rules", body as Record<string, unknown>, { query: dryRun ? { dry_run: true } : {}, timeout }));
     const problems = problemsOf(res);
     return {
       created: (res.data ?? []).map((r) => ({ id: String(r.id), value: r.value, tag: r.tag ?? "" })),
@@ -121,12 +136,9 @@ export function createXClient(options: XClientOptions): XClient {
 
   return {
     async listRules() {
-      try {
-        const res: { data?: { id: string; value: string; tag?: string }[] } = await v2.get("tweets/search/stream/rules", {}, { timeout });
-        return (res.data ?? []).map((r) => ({ id: String(r.id), value: r.value, tag: r.tag ?? "" }));
-      } catch (err) {
-        wrap("GET /2/tweets/search/stream/rules", err);
-      }
+      type Res = { data?: { id: string; value: string; tag?: string }[] };
+      const res = await call("GET /2/tweets/search/stream/rules", (v2) => v2.get<Res>("tweets/search/stream/rules", {}, { timeout }));
+      return (res.data ?? []).map((r) => ({ id: String(r.id), value: r.value, tag: r.tag ?? "" }));
     },
     addRules: (rules, dryRun) => rulesUpdate({ add: rules.map((r) => ({ value: r.value, tag: r.tag })) }, dryRun),
     deleteRules: (ids, dryRun) => rulesUpdate({ delete: { ids } }, dryRun),
@@ -137,12 +149,7 @@ export function createXClient(options: XClientOptions): XClient {
       if (p.endTime) query.end_time = p.endTime;
       if (p.sinceId) query.since_id = p.sinceId;
       if (p.nextToken) query.next_token = p.nextToken;
-      let body: unknown;
-      try {
-        body = await v2.get("tweets/search/recent", query, { timeout });
-      } catch (err) {
-        wrap("GET /2/tweets/search/recent", err);
-      }
+      const body = await call("GET /2/tweets/search/recent", (v2) => v2.get<unknown>("tweets/search/recent", query, { timeout }));
       const page = XSearchPageSchema.safeParse(body);
       if (!page.success) {
         const issue = page.error.issues[0];
@@ -152,12 +159,8 @@ export function createXClient(options: XClientOptions): XClient {
     },
 
     async countsRecent(query) {
-      let body: { data?: { start: string; end: string; tweet_count: number }[]; meta?: { total_tweet_count?: number } };
-      try {
-        body = await v2.get("tweets/counts/recent", { query, granularity: "day" }, { timeout });
-      } catch (err) {
-        wrap("GET /2/tweets/counts/recent", err);
-      }
+      type Res = { data?: { start: string; end: string; tweet_count: number }[]; meta?: { total_tweet_count?: number } };
+      const body = await call("GET /2/tweets/counts/recent", (v2) => v2.get<Res>("tweets/counts/recent", { query, granularity: "day" }, { timeout }));
       const days = (body.data ?? []).map((d) => ({ start: d.start, end: d.end, count: d.tweet_count }));
       return { total: body.meta?.total_tweet_count ?? days.reduce((s, d) => s + d.count, 0), days };
     },

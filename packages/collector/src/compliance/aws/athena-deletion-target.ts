@@ -9,16 +9,12 @@
  * VACUUM removes snapshots older than the table's `vacuum_max_snapshot_age_seconds`; infra
  * sets it (see docs/lifecycle.md) so a deletion is physically gone within 24 hours.
  */
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  type AthenaClient,
-} from "@aws-sdk/client-athena";
+import type { AthenaClient } from "@aws-sdk/client-athena";
 import { SCORED_TABLE_NAME } from "@defi-sentiment/shared";
 
 export interface AthenaDeletionTargetOptions {
-  athena: AthenaClient;
+  /** A client, or the promise of one (`awsLakeLifecycle` loads the SDK only once the lake is used). */
+  athena: AthenaClient | Promise<AthenaClient>;
   database: string;
   workGroup: string;
   table?: string;
@@ -61,15 +57,18 @@ export interface AthenaRunner {
 }
 
 /** Runs Athena statements in a workgroup, polling each to SUCCEEDED (or raising `AthenaQueryError`). */
-export function athenaRunner(o: { athena: AthenaClient; database: string; workGroup: string; sleep?: (ms: number) => Promise<void>; maxPolls?: number }): AthenaRunner {
+export function athenaRunner(o: { athena: AthenaClient | Promise<AthenaClient>; database: string; workGroup: string; sleep?: (ms: number) => Promise<void>; maxPolls?: number }): AthenaRunner {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxPolls = o.maxPolls ?? 600;
+  // The SDK's commands load at the first statement, not when the collector is imported.
+  const sdk = () => Promise.all([o.athena, import("@aws-sdk/client-athena")]);
   async function run(statement: string, sql: string): Promise<string> {
-    const started = await o.athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: o.workGroup, QueryExecutionContext: { Database: o.database } }));
+    const [athena, { StartQueryExecutionCommand, GetQueryExecutionCommand }] = await sdk();
+    const started = await athena.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: o.workGroup, QueryExecutionContext: { Database: o.database } }));
     const id = started.QueryExecutionId ?? null;
     if (!id) throw new AthenaQueryError(statement, null, "no QueryExecutionId returned");
     for (let poll = 0; poll < maxPolls; poll++) {
-      const got = await o.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+      const got = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
       const state = got.QueryExecution?.Status?.State;
       if (state === "SUCCEEDED") return id;
       if (state === "FAILED" || state === "CANCELLED") throw new AthenaQueryError(statement, id, `${state}: ${got.QueryExecution?.Status?.StateChangeReason ?? "no reason given"}`);
@@ -79,10 +78,11 @@ export function athenaRunner(o: { athena: AthenaClient; database: string; workGr
   }
   async function rows(statement: string, sql: string): Promise<string[][]> {
     const id = await run(statement, sql);
+    const [athena, { GetQueryResultsCommand }] = await sdk();
     const out: string[][] = [];
     let token: string | undefined;
     do {
-      const page = await o.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+      const page = await athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
       for (const r of page.ResultSet?.Rows ?? []) out.push((r.Data ?? []).map((d) => d.VarCharValue ?? ""));
       token = page.NextToken;
     } while (token);
@@ -92,7 +92,7 @@ export function athenaRunner(o: { athena: AthenaClient; database: string; workGr
 }
 
 /** The ids the Iceberg table holds for posts created in a window (what a compliance job checks). */
-export async function athenaHeldPostIds(o: { athena: AthenaClient; database: string; workGroup: string; table?: string; window: { start: string; end: string }; sleep?: (ms: number) => Promise<void> }): Promise<string[]> {
+export async function athenaHeldPostIds(o: { athena: AthenaClient | Promise<AthenaClient>; database: string; workGroup: string; table?: string; window: { start: string; end: string }; sleep?: (ms: number) => Promise<void> }): Promise<string[]> {
   const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
   for (const [k, v] of Object.entries(o.window)) if (!iso.test(v)) throw new RangeError(`window.${k}: ${JSON.stringify(v)} is not an ISO UTC timestamp`);
   const table = `${ident(o.database)}.${ident(o.table ?? SCORED_TABLE_NAME)}`;

@@ -5,12 +5,13 @@
  * lists the prefix and fetches only the objects it has not read yet: after the first read, a
  * refresh costs one LIST per 1,000 record objects plus one GET per new record.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { LAKE_PREFIXES } from "@defi-sentiment/shared";
 import { addDeletionRecordText, type DeletionTombstones } from "../deletion-tombstones.ts";
 
 export interface S3DeletionTombstonesOptions {
-  s3: S3Client;
+  /** A client, or the promise of one (`awsLakeLifecycle` loads the SDK only once the lake is used). */
+  s3: S3Client | Promise<S3Client>;
   bucket: string;
   /** Key prefix of the lake inside the bucket (default none). */
   keyPrefix?: string;
@@ -22,15 +23,16 @@ export function s3DeletionTombstones(o: S3DeletionTombstonesOptions): () => Prom
   const seen = new Set<string>();
   const acc: DeletionTombstones = { ids: new Set(), authorIds: new Set(), unreadable: [] };
   return async () => {
+    const [s3, { GetObjectCommand, ListObjectsV2Command }] = await Promise.all([o.s3, import("@aws-sdk/client-s3")]);
     const fresh: string[] = [];
     let token: string | undefined;
     do {
-      const page = await o.s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: prefix, ContinuationToken: token }));
       for (const c of page.Contents ?? []) if (c.Key?.endsWith(".ndjson") && !seen.has(c.Key)) fresh.push(c.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     for (const key of fresh.sort()) {
-      const got = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
       addDeletionRecordText(acc, await got.Body!.transformToString("utf8"), `s3://${o.bucket}/${key}`);
       // Marked only once read: a failed GET is tried again on the next refresh.
       seen.add(key);

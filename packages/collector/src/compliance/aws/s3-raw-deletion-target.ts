@@ -8,7 +8,7 @@
  * rule expiring noncurrent versions after 1 day (see docs/lifecycle.md).
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { LAKE_PREFIXES, dtOf, keysOfErrorLine, keysOfRawLine, type PostKeys } from "@defi-sentiment/shared";
 
 /** X ids are snowflakes: milliseconds since 2010-11-04 in the high bits. */
@@ -22,7 +22,8 @@ export function createdAtOfXId(id: string): Date | null {
 }
 
 export interface S3RawDeletionTargetOptions {
-  s3: S3Client;
+  /** A client, or the promise of one (`awsLakeLifecycle` loads the SDK only once the lake is used). */
+  s3: S3Client | Promise<S3Client>;
   bucket: string;
   /** Key prefix of the lake inside the bucket (default none). */
   keyPrefix?: string;
@@ -42,11 +43,14 @@ export class S3RewriteError extends Error {
 
 export function s3RawDeletionTarget(o: S3RawDeletionTargetOptions) {
   const base = o.keyPrefix ? o.keyPrefix.replace(/\/*$/, "/") : "";
+  // The SDK's commands load at the first deletion, not when the collector is imported.
+  const sdk = () => Promise.all([o.s3, import("@aws-sdk/client-s3")]);
 
   async function* keys(prefix: string, fromDt: string | null): AsyncGenerator<string> {
+    const [s3, { ListObjectsV2Command }] = await sdk();
     let token: string | undefined;
     do {
-      const page = await o.s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: base + prefix, ContinuationToken: token }));
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: o.bucket, Prefix: base + prefix, ContinuationToken: token }));
       for (const obj of page.Contents ?? []) {
         if (!obj.Key) continue;
         const dt = /dt=(\d{4}-\d{2}-\d{2})/.exec(obj.Key)?.[1];
@@ -58,10 +62,11 @@ export function s3RawDeletionTarget(o: S3RawDeletionTargetOptions) {
   }
 
   async function purge(prefix: string, keysOf: (line: string) => PostKeys, drop: (k: PostKeys) => boolean, fromDt: string | null): Promise<number> {
+    const [s3, { GetObjectCommand, DeleteObjectCommand, PutObjectCommand }] = await sdk();
     let removed = 0;
     for await (const key of keys(prefix, fromDt)) {
       try {
-        const got = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
+        const got = await s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: key }));
         const body = Buffer.from(await got.Body!.transformToByteArray());
         const gz = body[0] === 0x1f && body[1] === 0x8b;
         const lines = (gz ? gunzipSync(body) : body).toString("utf8").split("\n").filter((l) => l.trim() !== "");
@@ -69,10 +74,10 @@ export function s3RawDeletionTarget(o: S3RawDeletionTargetOptions) {
         if (kept.length === lines.length) continue;
         removed += lines.length - kept.length;
         if (kept.length === 0) {
-          await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: key }));
+          await s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: key }));
         } else {
           const text = Buffer.from(kept.join("\n") + "\n", "utf8");
-          await o.s3.send(new PutObjectCommand({
+          await s3.send(new PutObjectCommand({
             Bucket: o.bucket,
             Key: key,
             Body: gz ? gzipSync(text) : text,
