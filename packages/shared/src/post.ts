@@ -6,7 +6,6 @@ import { z } from "zod";
 import { canonicalIso, isoOf } from "./iso-time.ts";
 import {
   XIdSchema,
-  type XEntities,
   type XIncludes,
   type XMatchingRule,
   type XSearchPage,
@@ -68,13 +67,10 @@ export class PostNormalisationError extends Error {
 
 const tags = (list: { tag: string }[] | undefined) => (list ?? []).map((t) => t.tag);
 
-function entitiesOf(e: XEntities | undefined) {
-  return {
-    hashtags: tags(e?.hashtags),
-    cashtags: tags(e?.cashtags),
-    mentions: (e?.mentions ?? []).map((m) => m.username),
-    urls: (e?.urls ?? []).map((u) => u.expanded_url ?? u.url),
-  };
+function ruleTagsOf(rules: XMatchingRule[] | undefined): string[] {
+  const out: string[] = [];
+  for (const r of rules ?? []) if (r.tag) out.push(r.tag);
+  return out;
 }
 
 /** Normalises one X tweet with its includes. Long posts use `note_tweet` text and entities. */
@@ -93,6 +89,7 @@ export function postFromX(
   const um = author?.public_metrics;
   const note = tweet.note_tweet;
   const location = author?.location?.trim();
+  const entities = note?.entities ?? tweet.entities;
   return {
     id: tweet.id,
     text: note?.text ?? tweet.text,
@@ -116,9 +113,13 @@ export function postFromX(
     quote_count: m?.quote_count ?? 0,
     bookmark_count: m?.bookmark_count ?? null,
     impression_count: m?.impression_count ?? null,
-    ...entitiesOf(note?.entities ?? tweet.entities),
+    // fields written out, not spread: one object built in one shape, per post of millions
+    hashtags: tags(entities?.hashtags),
+    cashtags: tags(entities?.cashtags),
+    mentions: (entities?.mentions ?? []).map((m) => m.username),
+    urls: (entities?.urls ?? []).map((u) => u.expanded_url ?? u.url),
     rule_ids: (matchingRules ?? []).map((r) => String(r.id)),
-    rule_tags: (matchingRules ?? []).flatMap((r) => (r.tag ? [r.tag] : [])),
+    rule_tags: ruleTagsOf(matchingRules),
     source,
     collected_at: isoOf(collectedAt),
   };
