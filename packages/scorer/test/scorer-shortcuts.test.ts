@@ -1,12 +1,17 @@
 /**
- * The tokenizer's ASCII fast path (`tokenEndAt`) and the links' plain-host path (`domainOf`) are
- * shortcuts past a regex and the URL parser; wherever they decide, they must decide exactly as
- * those do. Checked at every position of generator posts, hand-picked hard cases and seeded fuzz.
+ * The scorer's shortcuts past a regex, the URL parser, Map lookups and case conversion: the
+ * tokenizer's ASCII fast path (`tokenEndAt`) and its anchored regex scan, the links' plain-host path
+ * (`domainOf`), the char-code case tests, and the string table the word lookups use. Wherever they
+ * decide, they must decide exactly as the mechanism they stand in for. Checked on generator posts,
+ * hand-picked hard cases and seeded fuzz.
  */
 import { generateStreamLines, postFromStreamLine, seededRandom } from "@defi-sentiment/shared";
 import { describe, expect, it } from "vitest";
-import { domainOf } from "../src/core/extract-entities.ts";
-import { ASK_REGEX, NO_TOKEN, TOKEN, tokenEndAt } from "../src/core/score-text.ts";
+import { isLowerAscii, isUpperAscii } from "../src/core/ascii.ts";
+import { domainOf, extractEntities } from "../src/core/extract-entities.ts";
+import { ASK_REGEX, NO_TOKEN, TOKEN, isPlainAsciiWord, isShouting, isTitle, normalisedWord, tokenEndAt } from "../src/core/score-text.ts";
+import { buildSentimentLexicon } from "../src/core/sentiment-lexicon.ts";
+import { StringTable } from "../src/core/string-table.ts";
 
 const HARD_CASES = [
   "", " ", "nice :)", "nice:)", ":)nice", "a:)b", ":D", ":d", ":P", ":-P", ":-p", "xD", ":Dx", ":D1", "<3", "<3<3", "i <3 it", "</3", ">:(", "-_-", "^_^", "^^",
@@ -95,4 +100,111 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
     expect(urls.filter((u) => domainOf(u) !== parsedDomain(u)).slice(0, 5)).toEqual([]);
     expect(urls.filter((u) => domainOf(u) !== null).length).toBeGreaterThan(1000); // the fuzz reaches real hosts
   });
+
+  it("a protocol's two-word spelling is found whatever separates the words (read in place only when one space does)", () => {
+    const post = (text: string) => ({ ...generated[0]!, text, cashtags: [], hashtags: [], mentions: [], urls: [] });
+    for (const text of ["rocket pool", "Rocket Pool!", "ROCKET POOL", "rocket  pool", "rocket-pool", "rocket\tpool", "rocket, pool", "rocket…pool", "staking on rocket\npool today"]) {
+      expect(extractEntities(post(text)).protocols, text).toEqual(["Rocket Pool"]);
+    }
+    for (const text of ["rocket poolside", "rocketpoo l", "rocket", "pool rocket"]) expect(extractEntities(post(text)).protocols, text).toEqual([]);
+    // lowering changes the length (İ) or depends on context (Σ): words are lowered one by one
+    expect(extractEntities(post("İ rocket pool")).protocols).toEqual(["Rocket Pool"]);
+    expect(extractEntities(post("ΣΑΣ rocket pool")).protocols).toEqual(["Rocket Pool"]);
+  });
+
+  it("an anchored TOKEN scan, one position after another, finds the tokens TOKEN's own search does (surrogate pairs too)", () => {
+    const texts = [...HARD_CASES, ...fuzzTexts(20_000, 5), ...generated.slice(0, 2000).map((p) => p.text), "𝐀b", "\u{1F1E6}x😀", "a\uD800b\uDC00"];
+    expect(texts.filter((t) => JSON.stringify(anchoredScan(t)) !== JSON.stringify(searchScan(t))).slice(0, 5)).toEqual([]);
+  });
+
+  it("case tests say exactly when lowering or upper-casing changes nothing", () => {
+    const strings = [...words(), ...HARD_CASES, ...PIECES, "ABC", "abc", "a1_b", "K", "\u212A", "ß"];
+    expect(strings.filter((s) => isLowerAscii(s) && s.toLowerCase() !== s)).toEqual([]);
+    expect(strings.filter((s) => isUpperAscii(s) && s.toUpperCase() !== s)).toEqual([]);
+    // and they do not give up on plain ASCII
+    expect(strings.filter((s) => /^[\x00-\x7f]*$/.test(s) && (isLowerAscii(s) !== (s.toLowerCase() === s) || isUpperAscii(s) !== (s.toUpperCase() === s)))).toEqual([]);
+  });
+
+  it("a plain ASCII word normalises to its lower case, so the word lookup may lower it in place", () => {
+    const strings = [...words(), ...PIECES, "sooo", "SOOO", "SoOo", "zerOOO", "Haaa", "don't", "don’t", "noooo", "aAa", "aa", "abba"];
+    expect(strings.filter((s) => isPlainAsciiWord(s) && normalisedWord(s) !== s.toLowerCase())).toEqual([]);
+    expect(strings.filter(isPlainAsciiWord).length).toBeGreaterThan(1000);
+  });
+
+  it("Titlecase and shouting are what the Unicode regexes say", () => {
+    const strings = [...words(), ...HARD_CASES, "Ab", "AB", "ab", "A", "Éa", "Aé", "ΣΊΣ", "Σς", "ABC", "AB1", "ABÇ", "ABç", "İSTANBUL", "ABC’S", "中文"];
+    expect(strings.filter((s) => isTitle(s) !== /^\p{Lu}\p{Ll}/u.test(s))).toEqual([]);
+    expect(strings.filter((s) => isShouting(s) !== (s.length >= 3 && !/\p{Ll}/u.test(s)))).toEqual([]);
+  });
+
+  it("the string table answers as a Map of the same entries, for whole strings, ranges and lowered ASCII ranges", () => {
+    const entries = [...buildSentimentLexicon().words, ["veCRV", 1], ["café", 2], ["中文", 3], ["", 4], ["a b", 5]] as [string, number][];
+    const map = new Map(entries);
+    const table = new StringTable(entries);
+    const queries = [...map.keys(), ...[...map.keys()].map((k) => k.toUpperCase()), ...words(), ...fuzzTexts(5000, 3)];
+    expect(queries.filter((q) => table.get(q) !== map.get(q)).slice(0, 5)).toEqual([]);
+    const wrong: string[] = [];
+    let found = 0;
+    const shouted = [...map.keys()].map((k) => k.toUpperCase()).join(" ");
+    for (const text of [...generated.slice(0, 1000).map((p) => p.text), ...fuzzTexts(2000, 4), shouted, "Bullish BEARISH moon", "x Rekt, PUMPING"]) {
+      // every word, and ranges that are not words
+      const ranges = [...text.matchAll(/\S+/g)].map((m) => [m.index, m.index + m[0].length]);
+      for (let a = 0; a < text.length; a += 5) ranges.push([a, a], [a, a + 1], [a, Math.min(a + 6, text.length)]);
+      for (const [a, b] of ranges as [number, number][]) {
+        const piece = text.slice(a, b);
+        if (table.getIn(text, a, b) !== map.get(piece)) wrong.push(`getIn ${JSON.stringify(piece)}`);
+        if (!/^[\x00-\x7f]*$/.test(piece)) continue;
+        const lower = piece.toLowerCase();
+        const entry = table.entryOfLowered(text, a, b);
+        if (entry) found++;
+        if (map.has(lower) ? entry?.key !== lower || entry.value !== map.get(lower) : entry !== undefined) wrong.push(`entryOfLowered ${JSON.stringify(piece)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(found).toBeGreaterThan(1000); // the texts reach known words, in capitals too
+  });
+
+  it("a small string table, where probes collide, still tells keys from their prefixes and extensions", () => {
+    const keys = ["b", "bu", "bul", "bull", "bulls", "bullish", "ish", "lish", "sh", "h", "ab", "ba"];
+    for (let size = 1; size <= keys.length; size++) {
+      const map = new Map(keys.slice(0, size).map((k, i) => [k, i]));
+      const table = new StringTable(map);
+      const text = "bullish BULLS bull bu b ab ba Ba abullishness hsilluB";
+      for (let a = 0; a <= text.length; a++) {
+        for (let b = a; b <= text.length; b++) {
+          const piece = text.slice(a, b);
+          expect(table.getIn(text, a, b)).toBe(map.get(piece));
+          expect(table.entryOfLowered(text, a, b)?.value).toBe(map.get(piece.toLowerCase()));
+        }
+      }
+    }
+  });
 });
+
+/** Every whitespace-separated piece of generator posts and fuzz texts. */
+function words(): string[] {
+  return [...generated.slice(0, 5000).map((p) => p.text), ...fuzzTexts(5000, 9)].flatMap((t) => t.split(/\s+/)).filter(Boolean);
+}
+
+const TOKEN_AT = new RegExp(TOKEN.source, "uy");
+
+/** Token spans as tokenize finds them: anchored at each position, the next one when nothing matches. */
+function anchoredScan(text: string): string[] {
+  const out: string[] = [];
+  for (let pos = 0; pos < text.length; ) {
+    TOKEN_AT.lastIndex = pos;
+    if (!TOKEN_AT.test(text)) {
+      pos++;
+      continue;
+    }
+    out.push(`${pos}-${TOKEN_AT.lastIndex}`);
+    pos = TOKEN_AT.lastIndex;
+  }
+  return out;
+}
+
+/** Token spans as TOKEN's own search finds them. */
+function searchScan(text: string): string[] {
+  const re = new RegExp(TOKEN.source, "gu");
+  return [...text.matchAll(re)].map((m) => `${m.index}-${m.index + m[0].length}`);
+}

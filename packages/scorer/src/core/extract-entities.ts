@@ -4,6 +4,8 @@
  */
 import type { Post } from "@defi-sentiment/shared";
 import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-protocols.ts";
+import { isUpperAscii } from "./ascii.ts";
+import { StringTable } from "./string-table.ts";
 
 export interface PostEntities {
   cashtags: string[];
@@ -38,6 +40,8 @@ for (const k of bySpelling.keys()) {
   if (words.length > 1) entry.startsPhrase = true;
   byFirstWord.set(words[0]!, entry);
 }
+const byFirstWordTable = new StringTable(byFirstWord);
+const bySpellingTable = new StringTable(bySpelling);
 const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
 const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
 const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
@@ -150,55 +154,91 @@ export function extractEntities(post: Post): PostEntities {
   for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
   addMatches(domains, text, URL_IN_TEXT, "http", (url) => domainOf(url) ?? "");
 
-  const protocols = new Set<string>();
+  // a few names at most: an array in first-seen order, not a Set
+  const protocols: string[] = [];
   for (const c of cashtags) {
     const p = byTicker.get(c);
-    if (p) protocols.add(p.name);
+    if (p) addUnique(protocols, p.name);
   }
   for (const m of mentions) {
     const p = byHandle.get(m.toLowerCase());
-    if (p) protocols.add(p.name);
+    if (p) addUnique(protocols, p.name);
   }
   for (const d of domains) {
     const p = protocolOfDomain(d);
-    if (p) protocols.add(p.name);
+    if (p) addUnique(protocols, p.name);
   }
   const lowerText = text.toLowerCase();
-  const spans = ANY_SPELLING.test(lowerText) ? wordSpans(text) : [];
-  // The lowered text holds each lowered word at the same offsets unless lowering changed a length
-  // (İ) or depended on context (final Σ); then words are lowered one by one.
-  const aligned = lowerText.length === text.length && !text.includes("Σ");
-  const lower: string[] = new Array(spans.length / 2);
-  for (let k = 0; k < lower.length; k++) {
-    lower[k] = aligned ? lowerText.slice(spans[2 * k]!, spans[2 * k + 1]!) : text.slice(spans[2 * k]!, spans[2 * k + 1]!).toLowerCase();
-  }
+  const spans = ANY_SPELLING.test(lowerText) ? wordSpans(text) : NO_SPANS;
+  const words: Words = { text, lowerText, spans, aligned: lowerText.length === text.length && !text.includes("Σ") };
+  const count = spans.length / 2;
   let context: boolean | undefined;
-  for (let i = 0; i < lower.length; i++) {
-    const entry = byFirstWord.get(lower[i]!);
+  for (let i = 0; i < count; i++) {
+    // most words are no spelling: looked up in place, never sliced
+    const entry = words.aligned ? byFirstWordTable.getIn(lowerText, spans[2 * i]!, spans[2 * i + 1]!) : byFirstWordTable.get(lowerWord(words, i));
     if (entry === undefined) continue;
-    const longest = entry.startsPhrase ? Math.min(maxSpellingWords, lower.length - i) : 1;
+    const longest = entry.startsPhrase ? Math.min(maxSpellingWords, count - i) : 1;
     for (let n = longest; n >= 1; n--) {
-      const spelling = n === 1 ? lower[i]! : lower.slice(i, i + n).join(" ");
-      const p = n === 1 ? entry.alone : bySpelling.get(spelling);
+      const p = n === 1 ? entry.alone : spellingAt(words, i, n);
       if (!p) continue;
-      if (!protocols.has(p.name) && p.ordinaryWords?.includes(spelling)) {
+      if (!protocols.includes(p.name) && p.ordinaryWords?.includes(lowerPhrase(words, i, n))) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
         if (!CAPITALISED.test(text.slice(spans[2 * i]!, spans[2 * i + 1]!))) break;
-        context ??= cashtags.length > 0 || lower.some((w) => DEFI_CONTEXT_WORDS.has(w));
+        context ??= cashtags.length > 0 || hasContextWord(words, count);
         if (!context) break;
       }
-      protocols.add(p.name);
+      addUnique(protocols, p.name);
       i += n - 1;
       break;
     }
   }
-  return { cashtags, hashtags, mentions, protocols: [...protocols], domains };
+  return { cashtags, hashtags, mentions, protocols, domains };
+}
+
+const NO_SPANS: number[] = [];
+
+/** The words of a text (wordSpans) and the text lowered whole. */
+interface Words {
+  text: string;
+  lowerText: string;
+  spans: number[];
+  /**
+   * The lowered text holds each lowered word at the same offsets unless lowering changed a length
+   * (İ) or depended on context (final Σ); then words are lowered one by one.
+   */
+  aligned: boolean;
+}
+
+function lowerWord(words: Words, k: number): string {
+  const start = words.spans[2 * k]!;
+  const end = words.spans[2 * k + 1]!;
+  return words.aligned ? words.lowerText.slice(start, end) : words.text.slice(start, end).toLowerCase();
+}
+
+/** Words k … k+n-1, lowered, joined by single spaces. */
+function lowerPhrase(words: Words, k: number, n: number): string {
+  let phrase = lowerWord(words, k);
+  for (let j = 1; j < n; j++) phrase += ` ${lowerWord(words, k + j)}`;
+  return phrase;
+}
+
+/** bySpelling of words k … k+n-1; read in place when they stand one space apart in the lowered text. */
+function spellingAt(words: Words, k: number, n: number): DefiProtocol | undefined {
+  const { spans, lowerText } = words;
+  let spaced = words.aligned;
+  for (let j = k; spaced && j < k + n - 1; j++) spaced = spans[2 * j + 2]! === spans[2 * j + 1]! + 1 && lowerText.charCodeAt(spans[2 * j + 1]!) === 32;
+  return spaced ? bySpellingTable.getIn(lowerText, spans[2 * k]!, spans[2 * (k + n) - 1]!) : bySpelling.get(lowerPhrase(words, k, n));
+}
+
+function hasContextWord(words: Words, count: number): boolean {
+  for (let k = 0; k < count; k++) if (DEFI_CONTEXT_WORDS.has(lowerWord(words, k))) return true;
+  return false;
 }
 
 const withoutHash = (x: string) => (x.startsWith("#") ? x.slice(1) : x);
 const withoutAt = (x: string) => (x.startsWith("@") ? x.slice(1) : x);
 
 function normaliseCashtag(c: string): string {
-  const upper = c.toUpperCase();
+  const upper = isUpperAscii(c) ? c : c.toUpperCase(); // toUpperCase copies even when nothing changes
   return upper.endsWith(".X") ? upper.slice(0, -2) : upper;
 }

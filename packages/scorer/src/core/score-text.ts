@@ -7,6 +7,8 @@ import type { SentimentLabel } from "@defi-sentiment/shared";
 import { BULL_SIDE, CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGATORS, PRAISE, TRADER_PAIN } from "./domain-lexicon.ts";
 import { EMOJI_VALENCE, EMOTICON_VALENCE } from "./emoji-lexicon.ts";
 import { buildSentimentLexicon } from "./sentiment-lexicon.ts";
+import { isLowerAscii } from "./ascii.ts";
+import { StringTable } from "./string-table.ts";
 
 export interface TextSentiment {
   label: SentimentLabel;
@@ -46,7 +48,13 @@ export const TOKEN = new RegExp(
   ].join("|"),
   "gu",
 );
+/**
+ * TOKEN anchored at lastIndex. Inside a surrogate pair V8 matches from the pair's start; tokenize
+ * reaches a pair's second half only after nothing matched at its first, so it then fails again.
+ */
+const TOKEN_AT = new RegExp(TOKEN.source, "uy");
 const STARTS_WITH_LETTER = /^\p{L}/u;
+const CURLY_APOSTROPHE = /’/g;
 
 /**
  * ASCII fast path of TOKEN: most tokens are ASCII words, tags and punctuation, which a char-code
@@ -165,11 +173,13 @@ const CASHTAG_SPAM_LEAN = 0.3;
  * "still above 1000? haha"), so there it counts slightly bearish instead of as joy.
  */
 const MOCKING_LAUGH = -0.5;
+const TRIPLED = /(.)\1{2,}/g;
+const HAHA = /^(?:ha){2,}h?$/;
 const LAUGHTER = new Set(["lol", "lool", "lmao", "lmfao", "rofl", "rotfl", "rotflmao", "haha", "hahaha", "hehe", "xd", "😂", "🤣"]);
 function isLaughter(w: string): boolean {
   if (LAUGHTER.has(w)) return true;
-  if (hasTripleLetter(w)) return LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1$1")) || LAUGHTER.has(w.replace(/(.)\1{2,}/g, "$1"));
-  return /^(?:ha){2,}h?$/.test(w);
+  if (hasTripleLetter(w)) return LAUGHTER.has(w.replace(TRIPLED, "$1$1")) || LAUGHTER.has(w.replace(TRIPLED, "$1"));
+  return HAHA.test(w);
 }
 /** The writer's own buying in a crypto post ("adding here", "I buy") outweighs the dip talk around it. */
 const ACCUMULATING = new Set(["buy", "buying", "bought", "adding", "accumulate", "accumulating", "accumulated", "reload", "reloading", "loading", "hodl", "hodling", "holding", "dca"]);
@@ -198,9 +208,9 @@ function hasTripleLetter(word: string): boolean {
  * knows ("zero" so that "going to zerooo" still matches "going to zero"), else stays as written.
  */
 function foldElongated(word: string): string {
-  const two = word.replace(/(.)\1{2,}/g, "$1$1");
+  const two = word.replace(TRIPLED, "$1$1");
   if (knownFold(two)) return two;
-  const one = word.replace(/(.)\1{2,}/g, "$1");
+  const one = word.replace(TRIPLED, "$1");
   return knownFold(one) ? one : word;
 }
 // "noooo" is a cry, not a negation
@@ -232,6 +242,8 @@ for (const [w, side] of SIDE) infoOf(w).side = side;
 for (const [w, list] of LEXICON.phrases) infoOf(w).phrases = list;
 for (const [w, intensity] of INTENSITY) infoOf(w).intensity = intensity;
 for (const [w, valence] of LEXICON.words) infoOf(w).valence = valence;
+/** WORD_INFO for the tokenizer, whose words are fresh slices (see StringTable). */
+const WORDS = new StringTable(WORD_INFO);
 
 interface Token {
   kind: "word" | "valence" | "punct" | "quote" | "other";
@@ -266,6 +278,10 @@ interface Level {
   after: string;
 }
 
+const THOUSANDS = /[.,]\d{3}(?!\d)/;
+const DECIMALS = /[.,]\d{1,2}$/;
+const SEPARATORS = /[.,]/g;
+
 function levelValue(raw: string): number {
   let s = raw.startsWith("$") ? raw.slice(1) : raw;
   let scale = 1;
@@ -274,13 +290,37 @@ function levelValue(raw: string): number {
     s = s.slice(0, -1);
   }
   // "1,300" and "1.300" are thousands separators when 3 digits follow; otherwise a decimal point
-  s = /[.,]\d{3}(?!\d)/.test(s) && !/[.,]\d{1,2}$/.test(s) ? s.replace(/[.,]/g, "") : s.replace(",", ".");
+  s = THOUSANDS.test(s) && !DECIMALS.test(s) ? s.replace(SEPARATORS, "") : s.replace(",", ".");
   return Number.parseFloat(s) * scale;
+}
+
+/**
+ * All ASCII (no ’ to replace) and no letter three times in a row in any case (nothing to fold):
+ * then normalisedWord(raw) is raw.toLowerCase(). Exported for its test.
+ */
+export function isPlainAsciiWord(raw: string): boolean {
+  let last = -1;
+  let beforeLast = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 128) return false;
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    if (lower === last && lower === beforeLast) return false;
+    beforeLast = last;
+    last = lower;
+  }
+  return true;
+}
+
+/** A word as the word lists spell it: lowered, ’ read as ', elongation folded. Exported for its test. */
+export function normalisedWord(raw: string): string {
+  const lowered = isLowerAscii(raw) ? raw : raw.toLowerCase();
+  const w = lowered.includes("’") ? lowered.replace(CURLY_APOSTROPHE, "'") : lowered;
+  return hasTripleLetter(w) ? foldElongated(w) : w;
 }
 
 function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
-  const curly = text.includes("’"); // one scan per text instead of one per word
   const tokens: Token[] = [];
   const levels: Level[] = [];
   let cashtags = 0;
@@ -300,16 +340,17 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
       pos++;
       continue;
     }
-    let raw: string;
     if (end === ASK_REGEX) {
-      TOKEN.lastIndex = pos;
-      const m = TOKEN.exec(text);
-      if (m === null) break;
-      raw = m[0];
-      end = m.index + raw.length;
-    } else {
-      raw = text.slice(pos, end);
+      // anchored test, no match array; where nothing matches, the next position is asked in turn
+      TOKEN_AT.lastIndex = pos;
+      if (!TOKEN_AT.test(text)) {
+        pos++;
+        continue;
+      }
+      end = TOKEN_AT.lastIndex;
     }
+    const raw = text.slice(pos, end);
+    let emoticon: number | undefined;
     pos = end;
     const c = raw.charCodeAt(0);
     const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -317,10 +358,17 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
     if (isUrl) continue;
     if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
       words++;
-      const lowered = raw.toLowerCase();
-      let w = curly && lowered.includes("’") ? lowered.replace(/’/g, "'") : lowered;
-      if (hasTripleLetter(w)) w = foldElongated(w);
-      const info = WORD_INFO.get(w);
+      let w: string;
+      let info: WordInfo | undefined;
+      if (isPlainAsciiWord(raw)) {
+        // what follows reduces to lowering: a known word's table key is the lowered word
+        const entry = WORDS.entryOfLowered(raw, 0, raw.length);
+        w = entry?.key ?? (isLowerAscii(raw) ? raw : raw.toLowerCase());
+        info = entry?.value;
+      } else {
+        w = normalisedWord(raw);
+        info = WORDS.get(w);
+      }
       if (!crypto && info?.crypto) crypto = true;
       tokens.push(token("word", w, raw, end, undefined, info));
     } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
@@ -336,10 +384,11 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
     } else if (c === 64 /* @ */) {
       continue;
     } else if (c === 35 /* # */) {
-      const w = raw.slice(1).toLowerCase();
-      tokens.push(token("word", w, raw.slice(1), undefined, undefined, WORD_INFO.get(w)));
-    } else if (EMOTICON.has(raw.toLowerCase())) {
-      tokens.push(token("valence", raw, raw, undefined, EMOTICON.get(raw.toLowerCase())!));
+      const tag = raw.slice(1);
+      const w = isLowerAscii(tag) ? tag : tag.toLowerCase();
+      tokens.push(token("word", w, tag, undefined, undefined, WORDS.get(w)));
+    } else if ((emoticon = EMOTICON.get(isLowerAscii(raw) ? raw : raw.toLowerCase())) !== undefined) {
+      tokens.push(token("valence", raw, raw, undefined, emoticon));
     } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
       tokens.push(token("valence", raw, raw, undefined, c === 43 ? 1.5 : -1.5));
     } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
@@ -355,27 +404,41 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
 }
 
 const TITLE = /^\p{Lu}\p{Ll}/u;
+/** `TITLE.test(raw)`, decided by char codes when the first two chars are ASCII. Exported for its test. */
+export function isTitle(raw: string): boolean {
+  const a = raw.charCodeAt(0);
+  const b = raw.charCodeAt(1); // NaN for a one-char word: the regex decides
+  if (a < 128 && b < 128) return a >= 65 && a <= 90 && b >= 97 && b <= 122;
+  return TITLE.test(raw);
+}
 const NAME_PART = 0.4;
 function isNamePart(tokens: Token[], i: number): boolean {
   const t = tokens[i]!;
-  if (!TITLE.test(t.raw)) return false;
+  if (!isTitle(t.raw)) return false;
   const prev = tokens[i - 1];
   const next = tokens[i + 1];
   const atStart = !prev || prev.kind === "punct" || prev.kind === "quote";
-  const prevTitle = !!prev && prev.kind === "word" && TITLE.test(prev.raw);
-  const nextTitle = !!next && next.kind === "word" && TITLE.test(next.raw);
-  return atStart ? nextTitle && !!tokens[i + 2] && tokens[i + 2]!.kind === "word" && TITLE.test(tokens[i + 2]!.raw) : prevTitle || nextTitle;
+  const prevTitle = !!prev && prev.kind === "word" && isTitle(prev.raw);
+  const nextTitle = !!next && next.kind === "word" && isTitle(next.raw);
+  return atStart ? nextTitle && !!tokens[i + 2] && tokens[i + 2]!.kind === "word" && isTitle(tokens[i + 2]!.raw) : prevTitle || nextTitle;
 }
 
 const HAS_LOWER = /\p{Ll}/u;
-function isShouting(raw: string): boolean {
-  return raw.length >= 3 && !HAS_LOWER.test(raw);
+/** `raw.length >= 3 && !HAS_LOWER.test(raw)`; the regex runs only on words beyond ASCII. Exported for its test. */
+export function isShouting(raw: string): boolean {
+  if (raw.length < 3) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 128) return !HAS_LOWER.test(raw);
+  }
+  return true;
 }
 
 /** Title Case Headlines capitalise every word, so capitals say nothing about names there. */
 function isHeadline(tokens: readonly Token[], words: number): boolean {
   let title = 0;
-  for (const t of tokens) if (t.kind === "word" && TITLE.test(t.raw)) title++;
+  for (const t of tokens) if (t.kind === "word" && isTitle(t.raw)) title++;
   return words > 0 && title / words > 0.6;
 }
 
@@ -386,19 +449,27 @@ function isMostlyCaps(tokens: readonly Token[], words: number): boolean {
   return words > 0 && capsWords / words > 0.6;
 }
 
+// regexes hoisted: a regex literal in a function body is a new RegExp object each time it runs
+const NUMBER_AHEAD = /^\s*\$?\d/;
+const MOVE_AHEAD = /^\s*[$+\-]?\d/;
+const SENTENCE_END = /[.!?]/;
+const CLAUSE_END = /[.!?;]/;
+
 /** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
 function isOver(tokens: readonly Token[], i: number, text: string): boolean {
   const be = tokens[i];
   if (!be || be.kind !== "word" || !(be.text === "is" || be.text === "are" || be.text === "was")) return false;
   const end = tokens[i + 1];
   if (!end || end.kind !== "word" || !(end.text === "over" || end.text === "done" || end.text === "finished")) return false;
-  return end.end === undefined || !/^\s*\$?\d/.test(text.slice(end.end, end.end + 4));
+  return end.end === undefined || !NUMBER_AHEAD.test(text.slice(end.end, end.end + 4));
 }
 
 /** Per-token scratch arrays, reused across texts: allocating typed arrays per post costs more than scoring short ones. */
-let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64) };
+let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64), contributions: new Float64Array(64) };
 function scratch(tokens: number): typeof scratchArrays {
-  if (scratchArrays.sentenceOf.length < tokens) scratchArrays = { sentenceOf: new Int32Array(tokens * 2), quotedAt: new Uint8Array(tokens * 2) };
+  if (scratchArrays.sentenceOf.length < tokens) {
+    scratchArrays = { sentenceOf: new Int32Array(tokens * 2), quotedAt: new Uint8Array(tokens * 2), contributions: new Float64Array(tokens * 2) };
+  }
   return scratchArrays;
 }
 
@@ -414,7 +485,7 @@ export function rawValence(text: string): number {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     sentenceOf[i] = sentence;
-    if (t.kind === "punct" && /[.!?]/.test(t.text)) sentence++;
+    if (t.kind === "punct" && SENTENCE_END.test(t.text)) sentence++;
     if (t.kind !== "word") continue;
     const side = t.info?.side;
     if (side === undefined) continue;
@@ -440,7 +511,9 @@ export function rawValence(text: string): number {
   let headline: boolean | undefined;
   let mostlyCaps: boolean | undefined;
 
-  const contributions: number[] = [];
+  // at most one contribution per token
+  const contributions = scratch(tokens.length).contributions;
+  let contributed = 0;
   let sentenceStart = 0;
   let negationLeft = 0;
   let multiplier = 1;
@@ -452,23 +525,23 @@ export function rawValence(text: string): number {
       negationLeft = 0;
       multiplier = 1;
       if (t.text.includes("?") && !t.text.includes("!")) {
-        for (let k = sentenceStart; k < contributions.length; k++) contributions[k]! *= QUESTION_DAMP;
+        for (let k = sentenceStart; k < contributed; k++) contributions[k]! *= QUESTION_DAMP;
       }
       if (t.text.includes("!")) exclamations += t.text.length;
-      if (/[.!?;]/.test(t.text)) sentenceStart = contributions.length;
+      if (CLAUSE_END.test(t.text)) sentenceStart = contributed;
       continue;
     }
     if (t.kind === "quote") continue;
     if (t.kind === "valence") {
-      contributions.push(crypto && LAUGHTER.has(t.text) ? laugh : t.valence!);
+      contributions[contributed++] = crypto && LAUGHTER.has(t.text) ? laugh : t.valence!;
       continue;
     }
     if (t.kind !== "word") continue;
     const w = t.text;
     const info = t.info;
     if (info?.contrast && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
-      for (let k = 0; k < contributions.length; k++) contributions[k]! *= CONTRAST_BEFORE;
-      contributions.push(0);
+      for (let k = 0; k < contributed; k++) contributions[k]! *= CONTRAST_BEFORE;
+      contributions[contributed++] = 0;
       negationLeft = 0;
       multiplier = CONTRAST_AFTER;
       continue;
@@ -506,18 +579,18 @@ export function rawValence(text: string): number {
       }
       valence = info?.valence;
       if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
-        contributions.push(laugh); // not a word negation or intensity applies to
+        contributions[contributed++] = laugh; // not a word negation or intensity applies to
         continue;
       }
       // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
       const side = namesSide ? info?.side : undefined;
       if (side !== undefined && tokens[i - 1]?.text !== "my") {
-        contributions.push(side);
+        contributions[contributed++] = side;
         if (negationLeft > 0) negationLeft--;
         continue;
       }
       // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
-      if ((w === "up" || w === "down") && t.end !== undefined && /^\s*[$+\-]?\d/.test(decoded.slice(t.end, t.end + 4))) {
+      if ((w === "up" || w === "down") && t.end !== undefined && MOVE_AHEAD.test(decoded.slice(t.end, t.end + 4))) {
         valence = w === "up" ? 1.5 : -1.5;
       }
       // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
@@ -542,16 +615,16 @@ export function rawValence(text: string): number {
     if (isOver(tokens, i + consumed, decoded)) v = -v * 0.8;
     if (quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
     // "nice bull trap", "perfect bear flag": praise grades the bearish pattern, it is not the writer's mood
-    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributions.length - 1]! > 0) {
-      contributions[contributions.length - 1] = 0;
+    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributed - 1]! > 0) {
+      contributions[contributed - 1] = 0;
     }
-    contributions.push(v);
+    contributions[contributed++] = v;
     lastWordAt = i;
     multiplier = multiplier > 1.45 ? CONTRAST_AFTER : 1; // contrast weight persists for the clause
     i += consumed - 1;
   }
   let sum = 0;
-  for (const c of contributions) sum += c;
+  for (let k = 0; k < contributed; k++) sum += contributions[k]!;
   if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
   else if (sum === 0 && exclamations > 0 && cashtags === 0) sum = EXCLAIMED;
   if (!crypto) return sum;
