@@ -135,7 +135,6 @@ interface Flush {
   reject(err: unknown): void;
 }
 
-
 export class LocalDeliveryStream implements RecordSink {
   private readonly o: Required<Omit<LocalDeliveryStreamOptions, "log" | "packedTransform">> & Pick<LocalDeliveryStreamOptions, "log" | "packedTransform">;
   private readonly journalDir: string;
@@ -275,14 +274,13 @@ export class LocalDeliveryStream implements RecordSink {
     // (warehouse upsert, error files) in flush order. A failed flush keeps its journal
     // (processed again on the next open) and fails only its own waiters.
     const transformed = records.length > 0 ? this.transformStage(records) : Promise.resolve(emptyStaged(this.o.clock()));
-    // once transformed (raw written, every invocation answered) nothing reads the run again
-    // (a failed stage may still have invocations reading it: its memory is left to the collector)
     transformed.then(
-      () => void (this.spareRuns.length < 2 && this.spareRuns.push(records.release())),
-      () => {},
-    );
-    transformed.then(
-      (staged) => (entry.staged = staged),
+      (staged) => {
+        entry.staged = staged;
+        // raw written and every invocation answered: nothing reads the run again, so a later run
+        // takes its memory (a failed stage may still have invocations reading it: left to the GC)
+        if (this.spareRuns.length < 2) this.spareRuns.push(records.release());
+      },
       (err: unknown) => (entry.failed = err ?? new Error("transformation stage failed")),
     ).finally(() => this.land());
     return done;
@@ -511,7 +509,6 @@ const NEWLINE_BYTES = Buffer.from("\n");
 const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
 
 const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: new RowPieces(), failures: [], started });
-
 
 /** Index ranges [from, to) of invocations whose records' base64 stays within `maxBytes` (at least one record each). */
 function* chunkBySize(records: RecordRun, maxBytes: number): Generator<[number, number]> {

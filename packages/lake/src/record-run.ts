@@ -4,8 +4,6 @@
  * alive until the flush (tens of thousands of small Buffers would outlive the young generation and
  * cost the garbage collector a full mark each time).
  */
-const PACK_ROUNDING = 256 * 1024;
-
 export class RecordRun {
   private bytes: Buffer;
   private readonly ends: number[] = [];
@@ -68,7 +66,8 @@ export class RecordRun {
     const base = this.start(from);
     const size = this.start(to) - base;
     // new memory is rounded up to 256 KiB, so packs of similar size can reuse each other's
-    const data = into && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.from(new ArrayBuffer(Math.ceil(size / PACK_ROUNDING) * PACK_ROUNDING), 0, size);
+    const rounded = Math.ceil(size / (256 * 1024)) * 256 * 1024;
+    const data = into && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.from(new ArrayBuffer(rounded), 0, size);
     this.bytes.copy(data, 0, base, this.start(to));
     const ends = new Uint32Array(to - from);
     for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;
