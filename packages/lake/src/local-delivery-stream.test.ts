@@ -24,7 +24,7 @@ async function transform(event: FirehoseTransformationEvent): Promise<FirehoseTr
     records: event.records.map((r) => {
       const post = JSON.parse(Buffer.from(r.data, "base64").toString("utf8"));
       if (post.text === "bad") return { recordId: r.recordId, result: "ProcessingFailed" as const, data: r.data };
-      const scored = row({ id: post.id, created_at: post.created_at, dt: post.created_at.slice(0, 10), collected_at: post.collected_at });
+      const scored = row({ id: post.id, text: post.text, created_at: post.created_at, dt: post.created_at.slice(0, 10), collected_at: post.collected_at });
       return { recordId: r.recordId, result: "Ok" as const, data: encodeFirehoseRecord(scored).toString("base64") };
     }),
   };
@@ -211,14 +211,26 @@ describe("local delivery stream", () => {
     expect(readdirSync(path.join(dir, ".stream", "defi-sentiment-local")).filter((f) => f.endsWith(".journal"))).toEqual([]);
   });
 
-  it("lands every row intact when runs and invocation memory are reused flush after flush", async () => {
+  it("lands every row intact when runs, invocation and answer memory are reused flush after flush", async () => {
     const handedBack = new Set<ArrayBuffer>();
-    // a worker's answer: the invocation's memory comes back with it, for the next invocations
+    let answeredInto = 0;
+    // a worker's answer: the invocation's memory comes back with it, for the next invocations;
+    // memory handed in with an invocation is written over by its answer
     const packed: PackedTransform = async (invocation) => {
       const answer = packResponse(await transform(eventOfPacked(invocation)));
       await new Promise((r) => setTimeout(r, 5)); // answers come late: flushes overlap, as with a busy worker
       handedBack.add(invocation.data.buffer as ArrayBuffer);
-      return { ...answer, spent: invocation.data.buffer as ArrayBuffer };
+      let data = answer.data;
+      if (invocation.reuse) {
+        const into = new Uint8Array(invocation.reuse);
+        into.fill(0x20); // anything still reading this memory would see its rows change
+        if (into.length >= data.length) {
+          into.set(data);
+          data = into.subarray(0, data.length);
+          answeredInto++;
+        }
+      }
+      return { ...answer, data, spent: invocation.data.buffer as ArrayBuffer };
     };
     const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: () => Promise.reject(new Error("unused")), packedTransform: packed, bufferBytes: 2_000, transformBatchBytes: 1_000 });
     const ids = Array.from({ length: 400 }, (_, i) => i + 1);
@@ -229,6 +241,10 @@ describe("local delivery stream", () => {
     expect(stream.stats.flushes).toBeGreaterThan(10);
     expect(events.length).toBeGreaterThan(handedBack.size); // invocations outnumber the memory they used
     expect(await wh.count()).toBe(400 - 57);
+    expect(answeredInto).toBeGreaterThan(5);
+    const rows = await wh.query("SELECT id, text FROM scored_posts");
+    expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual(ids.filter((id) => id % 7 !== 0));
+    for (const r of rows) expect(r.text).toBe(text(Number(r.id)));
     const raw = files("raw").flatMap(lines).map((l) => JSON.parse(l));
     expect(raw.map((p) => Number(p.id)).sort((a, b) => a - b)).toEqual(ids);
     for (const p of raw) expect(p.text).toBe(text(Number(p.id)));

@@ -124,6 +124,8 @@ interface Staged {
   okRows: RowPieces;
   failures: ErrorRecord[];
   started: Date;
+  /** Packed answers the Ok rows are views into: free for new answers once the rows have landed. */
+  answers: ArrayBuffer[];
 }
 
 interface Flush {
@@ -152,6 +154,8 @@ export class LocalDeliveryStream implements RecordSink {
   private readonly spareRuns: Buffer[] = [];
   /** Invocation memory the packed transformation handed back, for the next invocations. */
   private readonly spentPacks: ArrayBuffer[] = [];
+  /** Memory of packed answers whose rows have landed, handed to the next invocations to answer into. */
+  private readonly spentAnswers: ArrayBuffer[] = [];
   private landing = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -347,16 +351,17 @@ export class LocalDeliveryStream implements RecordSink {
   private async transformStage(records: RecordRun): Promise<Staged> {
     const started = this.o.clock();
     const raw = this.writeRaw(records, started);
-    const okRows = new RowPieces();
-    const failures: ErrorRecord[] = [];
+    const staged: Staged = { records: records.length, okRows: new RowPieces(), failures: [], started, answers: [] };
     // All invocations are sent at once: the transformation's queue never runs dry between them.
-    await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map(([from, to]) => this.transformChunk(records, from, to, okRows, failures))]);
-    return { records: records.length, okRows, failures, started };
+    await Promise.all([raw, ...[...chunkBySize(records, this.o.transformBatchBytes)].map(([from, to]) => this.transformChunk(records, from, to, staged))]);
+    return staged;
   }
 
   private async landStage(group: Staged[]): Promise<void> {
     const rows = group.reduce((n, g) => n + g.okRows.rows, 0);
     if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows.pieces));
+    // the rows are in the table: nothing reads their answers' memory again
+    for (const g of group) for (const m of g.answers) if (this.spentAnswers.length < 16) this.spentAnswers.push(m);
     for (const { records, okRows, failures, started } of group) {
       if (records === 0) continue;
       if (failures.length > 0) await this.writeErrors(failures, started);
@@ -369,7 +374,7 @@ export class LocalDeliveryStream implements RecordSink {
   }
 
   /** Runs records [from, to) of `records` through one transformation invocation (with retries). */
-  private async transformChunk(records: RecordRun, from: number, to: number, okRows: RowPieces, failures: ErrorRecord[]): Promise<void> {
+  private async transformChunk(records: RecordRun, from: number, to: number, { okRows, failures, answers }: Staged): Promise<void> {
     const invocation = ++this.seq;
     const invocationId = `${invocation}-${randomUUID()}`;
     const recordIds = Array.from({ length: to - from }, (_, i) => `${invocation}.${i}`);
@@ -392,6 +397,7 @@ export class LocalDeliveryStream implements RecordSink {
       recordIds.forEach((_, i) => fail(i, lastError));
       return;
     }
+    if (response.memory) answers.push(response.memory);
     // Answers come back in request order; a map is built only for one that does not.
     const ids = response.recordIds;
     let byId: Map<string, number> | null = null;
@@ -429,10 +435,11 @@ export class LocalDeliveryStream implements RecordSink {
       // packed per attempt (one copy): the buffers are transferred to the worker and gone from here;
       // memory the transformation hands back is packed into next time
       const { data, ends, arrivals } = records.pack(from, to, this.spentPacks.pop());
-      const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends });
+      const reuse = this.spentAnswers.pop();
+      const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends, ...(reuse ? { reuse } : {}) });
       if (out.spent && this.spentPacks.length < 64) this.spentPacks.push(out.spent);
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      return { recordIds: out.recordIds, results: out.results, data: (j) => bytes.subarray(j === 0 ? 0 : out.ends[j - 1], out.ends[j]) };
+      return { recordIds: out.recordIds, results: out.results, data: (j) => bytes.subarray(j === 0 ? 0 : out.ends[j - 1], out.ends[j]), memory: out.data.buffer as ArrayBuffer };
     };
   }
 
@@ -502,13 +509,15 @@ interface Outcomes {
   recordIds: string[];
   results: string[];
   data(j: number): Buffer;
+  /** The memory `data` lives in, when it is the answer's own (a packed answer). */
+  memory?: ArrayBuffer;
 }
 
 const NEWLINE_BYTES = Buffer.from("\n");
 /** The bytes as one NDJSON line: with their newline, added when missing. */
 const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
 
-const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: new RowPieces(), failures: [], started });
+const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: new RowPieces(), failures: [], started, answers: [] });
 
 /** Index ranges [from, to) of invocations whose records' base64 stays within `maxBytes` (at least one record each). */
 function* chunkBySize(records: RecordRun, maxBytes: number): Generator<[number, number]> {

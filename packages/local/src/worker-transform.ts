@@ -71,7 +71,13 @@ export function startWorkerTransform(log: (line: LogLine) => void, options: { wo
   };
   return {
     transform: (event) => send({ event }, []),
-    packed: (invocation) => send({ packed: invocation }, [invocation.data.buffer as ArrayBuffer, invocation.ends.buffer as ArrayBuffer, invocation.arrivals.buffer as ArrayBuffer]),
+    packed: (invocation) =>
+      send({ packed: invocation }, [
+        invocation.data.buffer as ArrayBuffer,
+        invocation.ends.buffer as ArrayBuffer,
+        invocation.arrivals.buffer as ArrayBuffer,
+        ...(invocation.reuse ? [invocation.reuse] : []),
+      ]),
     async close() {
       await Promise.all(
         scorers.map(async (s) => {

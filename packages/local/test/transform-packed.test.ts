@@ -69,6 +69,19 @@ describe("transformPacked", () => {
     expect(first.endsWith("\n")).toBe(true);
   });
 
+  it("answers into the memory handed in when it is big enough, and into its own otherwise", () => {
+    const expected = both(posts, {}).packed;
+    const roomy = new ArrayBuffer(expected.data.byteLength + 10);
+    new Uint8Array(roomy).fill(0x41);
+    const into = transformPacked({ ...packedOf(posts), reuse: roomy }, { now: () => new Date("2026-11-21T00:00:00Z") });
+    expect(into.data.buffer).toBe(roomy);
+    expect(Buffer.from(into.data).equals(Buffer.from(expected.data))).toBe(true);
+    const small = new ArrayBuffer(16);
+    const own = transformPacked({ ...packedOf(posts), reuse: small }, { now: () => new Date("2026-11-21T00:00:00Z") });
+    expect(own.data.buffer).not.toBe(small);
+    expect(Buffer.from(own.data).equals(Buffer.from(expected.data))).toBe(true);
+  });
+
   it("answers an empty invocation", () => {
     const out = transformPacked(packedOf([]));
     expect(out.results).toEqual([]);

@@ -64,12 +64,18 @@ export interface PackedInvocation {
   /** Record i is `data[ends[i - 1] ?? 0 … ends[i])`. */
   data: Uint8Array;
   ends: Uint32Array;
+  /**
+   * Memory the answer's data may be written into: an earlier answer's, which the caller is done
+   * with (transferred along to a worker, so answers stop costing fresh memory on both threads).
+   */
+  reuse?: ArrayBuffer;
 }
 
 /** A response packed the same way: each record's id and result, and an Ok record's data as bytes (empty otherwise). */
 export interface PackedResponse {
   recordIds: string[];
   results: string[];
+  /** In memory of its own (never a shared pool's): the caller may pass it on as a later invocation's `reuse`. */
   data: Uint8Array;
   ends: Uint32Array;
   /** The invocation's `data` memory handed back (e.g. transferred back by a worker) for the next invocation to reuse. */
