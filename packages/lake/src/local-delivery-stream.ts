@@ -18,10 +18,8 @@ import { gzip } from "node:zlib";
 import {
   FIREHOSE_LIMITS,
   base64Length,
-  dtOf,
   errorPrefix,
   objectName,
-  rawPrefix,
   type ErrorRecord,
   type FirehoseTransformationEvent,
   type FirehoseTransformationResponse,
@@ -30,6 +28,7 @@ import {
   type PutRecordFailure,
   type RecordSink,
 } from "@defi-sentiment/shared";
+import { RawPartitions } from "./raw-partition.ts";
 import { RecordRun, RowPieces } from "./record-run.ts";
 import type { Warehouse } from "./warehouse.ts";
 
@@ -448,9 +447,10 @@ export class LocalDeliveryStream implements RecordSink {
     // A partition's records mostly lie back to back in the run: a few views (one when posts come
     // in time order), and a single view is compressed straight from the run, with no copy
     const groups = new Map<string, RowPieces>();
+    const partitions = new RawPartitions();
     for (let i = 0; i < records.length; i++) {
       const data = records.data(i);
-      const prefix = rawPrefix(createdAtOf(data) ?? new Date(records.arrivedAt(i)));
+      const prefix = partitions.of(data, records.arrivedAt(i));
       let group = groups.get(prefix);
       if (!group) groups.set(prefix, (group = new RowPieces()));
       group.add(asLine(data));
@@ -485,24 +485,6 @@ const gzipAsync = promisify(gzip);
 // Level 1: raw backups are written once and read rarely. 256 KiB output chunks: zlib calls back
 // on the event loop once per chunk, and the 16 KiB default made thousands of callbacks a run.
 const GZIP = { level: 1, chunkSize: 256 * 1024 };
-
-const CREATED_AT = /^"created_at"\s*:\s*"([^"]{10,40})"/;
-
-const CREATED_AT_KEY = Buffer.from('"created_at"');
-
-/** A post's own `created_at`, found without decoding the whole record; null when unreadable. */
-function createdAtOf(data: Buffer): string | null {
-  const at = data.indexOf(CREATED_AT_KEY);
-  if (at === -1 || at > 64 * 1024) return null;
-  // latin1 decodes bytes one to one (cheaper than UTF-8); a timestamp is ASCII, anything else fails below
-  const m = CREATED_AT.exec(data.toString("latin1", at, at + 80));
-  if (!m) return null;
-  try {
-    return dtOf(m[1]!) < "1970-01-02" ? null : m[1]!;
-  } catch {
-    return null;
-  }
-}
 
 /** A transformation's answer, whichever form it came in: ids and results in response order, and an Ok record's bytes. */
 interface Outcomes {
