@@ -8,10 +8,12 @@
 import { generateStreamLines, postFromStreamLine, seededRandom } from "@defi-sentiment/shared";
 import { describe, expect, it } from "vitest";
 import { isLowerAscii, isUpperAscii } from "../src/core/ascii.ts";
+import { EMOTICON_VALENCE } from "../src/core/emoji-lexicon.ts";
 import { domainOf, extractEntities } from "../src/core/extract-entities.ts";
-import { ASK_REGEX, NO_TOKEN, TOKEN, isPlainAsciiWord, isShouting, isTitle, normalisedWord, tokenEndAt } from "../src/core/score-text.ts";
+import { ASK_REGEX, NO_TOKEN, TOKEN, isShouting, isTitle, isUrlAt, normalisedWord, plainWordHash, scoreText, tokenEndAt } from "../src/core/score-text.ts";
 import { buildSentimentLexicon } from "../src/core/sentiment-lexicon.ts";
-import { StringTable } from "../src/core/string-table.ts";
+import { LoweredWords, StringTable, loweredHash } from "../src/core/string-table.ts";
+import { CASHTAG, HASHTAG, MENTION, cashtagAt, hashtagAt, mentionAt } from "../src/core/tag-scan.ts";
 
 const HARD_CASES = [
   "", " ", "nice :)", "nice:)", ":)nice", "a:)b", ":D", ":d", ":P", ":-P", ":-p", "xD", ":Dx", ":D1", "<3", "<3<3", "i <3 it", "</3", ">:(", "-_-", "^_^", "^^",
@@ -127,14 +129,109 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
 
   it("a plain ASCII word normalises to its lower case, so the word lookup may lower it in place", () => {
     const strings = [...words(), ...PIECES, "sooo", "SOOO", "SoOo", "zerOOO", "Haaa", "don't", "don’t", "noooo", "aAa", "aa", "abba"];
-    expect(strings.filter((s) => isPlainAsciiWord(s) && normalisedWord(s) !== s.toLowerCase())).toEqual([]);
-    expect(strings.filter(isPlainAsciiWord).length).toBeGreaterThan(1000);
+    const isPlain = (s: string) => plainWordHash(s, 0, s.length) >= 0;
+    expect(strings.filter((s) => isPlain(s) && normalisedWord(s) !== s.toLowerCase())).toEqual([]);
+    expect(strings.filter(isPlain).length).toBeGreaterThan(1000);
+    // its hash is the string tables' lowered hash, so the lookup it feeds finds the word
+    expect(strings.filter((s) => isPlain(s) && plainWordHash(s, 0, s.length) !== loweredHash(s, 0, s.length))).toEqual([]);
+    // and it gives up only beyond ASCII or on a tripled letter
+    expect(strings.filter((s) => !isPlain(s) && /^[\x00-\x7f]*$/.test(s) && !/(.)\1\1/i.test(s))).toEqual([]);
   });
 
-  it("Titlecase and shouting are what the Unicode regexes say", () => {
+  it("a recently lowered word is given back only for the same word lowered, whatever shares its slot", () => {
+    const cache = new LoweredWords();
+    const wrong: string[] = [];
+    const list = [...words().filter((w) => /^[\x00-\x7f]+$/.test(w)), "Ab", "AB", "ab", "aB", "Abc", "abd"];
+    for (let round = 0; round < 2; round++) {
+      for (const w of list) {
+        // real hashes, and one shared slot (hash 7) where every word collides with the last
+        for (const hash of [loweredHash(w, 0, w.length), 7]) {
+          const got = cache.lowered(` ${w} `, 1, w.length + 1, hash);
+          if (got !== w.toLowerCase()) wrong.push(`${JSON.stringify(w)} gave ${JSON.stringify(got)}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("Titlecase and shouting are what the Unicode regexes say, of a word read in place in its text", () => {
     const strings = [...words(), ...HARD_CASES, "Ab", "AB", "ab", "A", "Éa", "Aé", "ΣΊΣ", "Σς", "ABC", "AB1", "ABÇ", "ABç", "İSTANBUL", "ABC’S", "中文"];
-    expect(strings.filter((s) => isTitle(s) !== /^\p{Lu}\p{Ll}/u.test(s))).toEqual([]);
-    expect(strings.filter((s) => isShouting(s) !== (s.length >= 3 && !/\p{Ll}/u.test(s)))).toEqual([]);
+    expect(strings.filter((s) => isTitle(s, 0, s.length) !== /^\p{Lu}\p{Ll}/u.test(s))).toEqual([]);
+    expect(strings.filter((s) => isShouting(s, 0, s.length) !== (s.length >= 3 && !/\p{Ll}/u.test(s)))).toEqual([]);
+    // the chars around the word are not the word's: "A" in "Ab" is no Titlecase word, "ABC" in "ABCd" shouts
+    const wrong: string[] = [];
+    for (const text of [...strings.slice(0, 3000), "Ab", "ABCd", "xAbx", "aÉa", "ABÇd"]) {
+      for (let a = 0; a < text.length; a++) {
+        for (let b = a + 1; b <= Math.min(text.length, a + 5); b++) {
+          const piece = text.slice(a, b);
+          if (isTitle(text, a, b) !== /^\p{Lu}\p{Ll}/u.test(piece)) wrong.push(`isTitle ${JSON.stringify(piece)} in ${JSON.stringify(text)}`);
+          if (isShouting(text, a, b) !== (piece.length >= 3 && !/\p{Ll}/u.test(piece))) wrong.push(`isShouting ${JSON.stringify(piece)} in ${JSON.stringify(text)}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("a token is a url exactly when its text says so (www., or http with ://), read in place", () => {
+    const isUrl = (raw: string) => (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."));
+    const wrong: string[] = [];
+    let urls = 0;
+    for (const text of [...HARD_CASES, ...fuzzTexts(20_000, 13), ...generated.slice(0, 2000).map((p) => p.text), "http://a://b", "httpx ://", "www.a"]) {
+      for (const span of anchoredScan(text)) {
+        const [a, b] = span.split("-").map(Number) as [number, number];
+        if (isUrl(text.slice(a, b))) urls++;
+        if (isUrlAt(text, a, b) !== isUrl(text.slice(a, b))) wrong.push(`${JSON.stringify(text.slice(a, b))} in ${JSON.stringify(text)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(urls).toBeGreaterThan(500);
+  });
+
+  it("$cashtags, #hashtags and @mentions read at their markers are the regexes' matches (non-ASCII neighbours too)", () => {
+    const texts = [
+      ...HARD_CASES, ...fuzzTexts(30_000, 17), ...generated.map((p) => p.text),
+      "$ETH.X", "$ETH.Xy", "$ETH.x", "$ETHé", "é$ETH", "$ABCDEFGHIJKL", "$ABCDEFGHIJKLM", "$ABCDEFGHIJKL.X", "$A1", "$1A", "€$ETH", "😀$ETH", "$ETH😀", "$ETH中",
+      "#DeFi", "&#39;", "##a", "é#tag", "#tagé", "#tag中文", "#中文", "#_", "#a_b", "😀#tag", "#1", "@user", "@a@b", "é@user", "@abcdefghijklmnopq", "_@a", "@_", "𝐀@user", "𝐀#tag", "𝐀$ETH",
+    ];
+    const scanned = (text: string, marker: string, at: (text: string, i: number) => string | null) => {
+      const out: string[] = [];
+      for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
+        const tag = at(text, i);
+        if (tag !== null) out.push(`${i}:${tag}`);
+      }
+      return out;
+    };
+    const matched = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => `${m.index}:${m[1]}`);
+    const wrong: string[] = [];
+    let found = 0;
+    for (const text of texts) {
+      for (const [marker, at, re] of [["$", cashtagAt, CASHTAG], ["#", hashtagAt, HASHTAG], ["@", mentionAt, MENTION]] as const) {
+        const want = matched(text, re);
+        found += want.length;
+        if (JSON.stringify(scanned(text, marker, at)) !== JSON.stringify(want)) wrong.push(`${marker} in ${JSON.stringify(text)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(found).toBeGreaterThan(20_000);
+  });
+
+  it("a punctuation run is no emoticon, and no emoticon starts beyond ASCII (the tokenizer skips the emoticon lookup there)", () => {
+    const emoticons = Object.keys(EMOTICON_VALENCE);
+    expect(emoticons.filter((e) => /^[!?.;:,]+$/.test(e))).toEqual([]);
+    expect(emoticons.filter((e) => e.charCodeAt(0) >= 128 || /^\p{L}/u.test(e))).toEqual([]);
+  });
+
+  it("a post without quotation marks is scored alike whatever quoted post came before (its quote marks are not read)", () => {
+    const unquoted = "so bad bad bad today";
+    scoreText('x "y" z bad bad bad bad bad bad bad'); // quote marks, no short span: every mark cleared
+    const fresh = scoreText(unquoted);
+    scoreText('x "bad bad bad bad" today'); // a short quoted span over the same token positions
+    expect(scoreText(unquoted)).toEqual(fresh);
+  });
+
+  it("a cashtag marks crypto talk in any case, with or without StockTwits' .X", () => {
+    for (const text of ["$eth", "$ETH", "$EtH", "$Sol", "$abc.x", "$ABC.X", "$Abc.X"]) expect(scoreText(text).label, text).toBe("positive"); // the crypto lean
+    for (const text of ["$AAPL", "$ethx", "$ETH.XY", "$abc.xx"]) expect(scoreText(text).label, text).toBe("neutral");
   });
 
   it("the string table answers as a Map of the same entries, for whole strings, ranges and lowered ASCII ranges", () => {
@@ -153,9 +250,11 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
       for (const [a, b] of ranges as [number, number][]) {
         const piece = text.slice(a, b);
         if (table.getIn(text, a, b) !== map.get(piece)) wrong.push(`getIn ${JSON.stringify(piece)}`);
+        if (table.getLowered(text, a, b) !== map.get(piece.toLowerCase())) wrong.push(`getLowered ${JSON.stringify(piece)}`);
         if (!/^[\x00-\x7f]*$/.test(piece)) continue;
         const lower = piece.toLowerCase();
         const entry = table.entryOfLowered(text, a, b);
+        if (table.entryOfLoweredHashed(text, a, b, loweredHash(text, a, b)) !== entry) wrong.push(`entryOfLoweredHashed ${JSON.stringify(piece)}`);
         if (entry) found++;
         if (map.has(lower) ? entry?.key !== lower || entry.value !== map.get(lower) : entry !== undefined) wrong.push(`entryOfLowered ${JSON.stringify(piece)}`);
       }
@@ -175,6 +274,7 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
           const piece = text.slice(a, b);
           expect(table.getIn(text, a, b)).toBe(map.get(piece));
           expect(table.entryOfLowered(text, a, b)?.value).toBe(map.get(piece.toLowerCase()));
+          expect(table.getLowered(text, a, b)).toBe(map.get(piece.toLowerCase()));
         }
       }
     }

@@ -6,6 +6,7 @@ import type { Post } from "@defi-sentiment/shared";
 import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-protocols.ts";
 import { isUpperAscii } from "./ascii.ts";
 import { StringTable } from "./string-table.ts";
+import { cashtagAt, hashtagAt, mentionAt } from "./tag-scan.ts";
 
 export interface PostEntities {
   cashtags: string[];
@@ -26,8 +27,6 @@ for (const p of DEFI_PROTOCOLS) {
   for (const s of p.spellings) bySpelling.set(s, p);
 }
 let maxSpellingWords = 1;
-/** Any spelling as a bare substring: one cheap test lets most posts skip the word scan. */
-const ANY_SPELLING = new RegExp([...new Set([...bySpelling.keys()].map((k) => k.split(" ")[0]!))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 /**
  * Each word that is a spelling or the first word of one ("curve" of "curve finance"): what it spells
  * alone, and whether n-grams must be built there. One lookup per word of the text.
@@ -42,9 +41,6 @@ for (const k of bySpelling.keys()) {
 }
 const byFirstWordTable = new StringTable(byFirstWord);
 const bySpellingTable = new StringTable(bySpelling);
-const CASHTAG = /(?<![\p{L}\p{N}$])\$([A-Za-z][A-Za-z0-9]{0,11})(?:\.X)?(?![\p{L}\p{N}])/gu;
-const HASHTAG = /(?<![\p{L}\p{N}&#])#([\p{L}\p{N}_]+)/gu;
-const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})/gu;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
 
 /**
@@ -90,48 +86,80 @@ function addMatches(out: string[], text: string, re: RegExp, marker: string, map
   for (let m = re.exec(text); m !== null; m = re.exec(text)) addUnique(out, map(m[1] ?? m[0]));
 }
 
+/** Adds `map` of the tag `tagAt` reads at each `marker` of `text`. */
+function addTags(out: string[], text: string, marker: string, tagAt: (text: string, i: number) => string | null, map: (s: string) => string): void {
+  for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
+    const tag = tagAt(text, i);
+    if (tag !== null) addUnique(out, map(tag));
+  }
+}
+
 /** Word characters beyond ASCII (sticky, so it tests one code point in place). */
 const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/uy;
+/** ASCII chars of a word piece: letters, digits and `.$#@/` (a piece holding / is no word). */
+const PIECE = 1;
+const SLASH = 2;
+const ASCII_PIECE = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.$#@") ASCII_PIECE[c.charCodeAt(0)] = PIECE;
+ASCII_PIECE[47] = PIECE | SLASH;
+
+/** wordSpans' output, reused from post to post: a fresh array per post cost more than filling it. */
+let spanScratch = new Int32Array(96);
 
 /**
  * Where the words of the text are, with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
  * not words. Pieces are the runs of letters, digits and `.$#@/`, scanned by hand: splitting on a
- * Unicode regex cost more than the rest of the entity extraction.
+ * Unicode regex cost more than the rest of the entity extraction. Each word goes into spanScratch as
+ * start and end; returns how many.
  */
-function wordSpans(text: string): number[] {
-  const out: number[] = []; // start, end, start, end, …
+function wordSpans(text: string): number {
+  let out = spanScratch;
+  let length = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const start = i;
-    let slash = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c < 128) {
-        const isWordChar = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 46 && c <= 57) || c === 36 || c === 35 || c === 64;
-        if (!isWordChar) break;
-        if (c === 47 /* / */) slash = true;
-        i++;
-      } else {
-        NON_ASCII_WORD_CHAR.lastIndex = i;
-        if (!NON_ASCII_WORD_CHAR.test(text)) break;
-        i = NON_ASCII_WORD_CHAR.lastIndex;
-      }
-    }
-    if (i === start) {
-      // a non-word character (a surrogate pair's halves are each non-word here, as in a /u split)
-      i++;
+    let c = text.charCodeAt(i);
+    if (c < 128 ? ASCII_PIECE[c] === 0 : !isNonAsciiWordChar(text, i)) {
+      // a surrogate pair that is no letter (an emoji) is no word from either half
+      i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       continue;
     }
-    const c = text.charCodeAt(start);
-    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */ || slash) continue;
+    const start = i;
+    let kinds = 0;
+    for (;;) {
+      if (c < 128) {
+        const piece = ASCII_PIECE[c]!;
+        if (piece === 0) break;
+        kinds |= piece;
+        i++;
+      } else {
+        if (!isNonAsciiWordChar(text, i)) break;
+        i = NON_ASCII_WORD_CHAR.lastIndex;
+      }
+      if (i >= n) break;
+      c = text.charCodeAt(i);
+    }
+    const first = text.charCodeAt(start);
+    if (first === 36 /* $ */ || first === 35 /* # */ || first === 64 /* @ */ || kinds & SLASH) continue;
     let a = start;
     let b = i;
     while (a < b && text.charCodeAt(a) === 46 /* . */) a++;
     while (b > a && text.charCodeAt(b - 1) === 46) b--;
-    if (b > a) out.push(a, b);
+    if (a === b) continue;
+    if (length + 2 > out.length) {
+      out = new Int32Array(out.length * 2);
+      out.set(spanScratch);
+      spanScratch = out;
+    }
+    out[length++] = a;
+    out[length++] = b;
   }
-  return out;
+  return length / 2;
+}
+
+function isNonAsciiWordChar(text: string, i: number): boolean {
+  NON_ASCII_WORD_CHAR.lastIndex = i;
+  return NON_ASCII_WORD_CHAR.test(text);
 }
 
 const CAPITALISED = /^\p{Lu}/u;
@@ -143,13 +171,13 @@ export function extractEntities(post: Post): PostEntities {
   const text = post.text;
   const cashtags: string[] = [];
   for (const c of post.cashtags) addUnique(cashtags, normaliseCashtag(c));
-  addMatches(cashtags, text, CASHTAG, "$", normaliseCashtag);
+  addTags(cashtags, text, "$", cashtagAt, normaliseCashtag);
   const hashtags: string[] = [];
   for (const h of post.hashtags) addUnique(hashtags, withoutHash(h));
-  addMatches(hashtags, text, HASHTAG, "#", withoutHash);
+  addTags(hashtags, text, "#", hashtagAt, withoutHash);
   const mentions: string[] = [];
   for (const m of post.mentions) addUnique(mentions, withoutAt(m));
-  addMatches(mentions, text, MENTION, "@", withoutAt);
+  addTags(mentions, text, "@", mentionAt, withoutAt);
   const domains: string[] = [];
   for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
   addMatches(domains, text, URL_IN_TEXT, "http", (url) => domainOf(url) ?? "");
@@ -168,23 +196,23 @@ export function extractEntities(post: Post): PostEntities {
     const p = protocolOfDomain(d);
     if (p) addUnique(protocols, p.name);
   }
-  const lowerText = text.toLowerCase();
-  const spans = ANY_SPELLING.test(lowerText) ? wordSpans(text) : NO_SPANS;
-  const words: Words = { text, lowerText, spans, aligned: lowerText.length === text.length && !text.includes("Σ") };
-  const count = spans.length / 2;
+  const count = wordSpans(text);
+  const spans = spanScratch;
   let context: boolean | undefined;
   for (let i = 0; i < count; i++) {
-    // most words are no spelling: looked up in place, never sliced
-    const entry = words.aligned ? byFirstWordTable.getIn(lowerText, spans[2 * i]!, spans[2 * i + 1]!) : byFirstWordTable.get(lowerWord(words, i));
+    // most words are no spelling: looked up in place, lowered, never sliced
+    const start = spans[2 * i]!;
+    const end = spans[2 * i + 1]!;
+    const entry = byFirstWordTable.getLowered(text, start, end);
     if (entry === undefined) continue;
     const longest = entry.startsPhrase ? Math.min(maxSpellingWords, count - i) : 1;
     for (let n = longest; n >= 1; n--) {
-      const p = n === 1 ? entry.alone : spellingAt(words, i, n);
+      const p = n === 1 ? entry.alone : spellingAt(text, spans, i, n);
       if (!p) continue;
-      if (!protocols.includes(p.name) && p.ordinaryWords?.includes(lowerPhrase(words, i, n))) {
+      if (!protocols.includes(p.name) && p.ordinaryWords?.includes(lowerPhrase(text, spans, i, n))) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
-        if (!CAPITALISED.test(text.slice(spans[2 * i]!, spans[2 * i + 1]!))) break;
-        context ??= cashtags.length > 0 || hasContextWord(words, count);
+        if (!CAPITALISED.test(text.slice(start, end))) break;
+        context ??= cashtags.length > 0 || hasContextWord(text, spans, count);
         if (!context) break;
       }
       addUnique(protocols, p.name);
@@ -195,43 +223,31 @@ export function extractEntities(post: Post): PostEntities {
   return { cashtags, hashtags, mentions, protocols, domains };
 }
 
-const NO_SPANS: number[] = [];
-
-/** The words of a text (wordSpans) and the text lowered whole. */
-interface Words {
-  text: string;
-  lowerText: string;
-  spans: number[];
-  /**
-   * The lowered text holds each lowered word at the same offsets unless lowering changed a length
-   * (İ) or depended on context (final Σ); then words are lowered one by one.
-   */
-  aligned: boolean;
-}
-
-function lowerWord(words: Words, k: number): string {
-  const start = words.spans[2 * k]!;
-  const end = words.spans[2 * k + 1]!;
-  return words.aligned ? words.lowerText.slice(start, end) : words.text.slice(start, end).toLowerCase();
+/** Word k of the text (spans from wordSpans), lowered on its own. */
+function lowerWord(text: string, spans: Int32Array, k: number): string {
+  return text.slice(spans[2 * k]!, spans[2 * k + 1]!).toLowerCase();
 }
 
 /** Words k … k+n-1, lowered, joined by single spaces. */
-function lowerPhrase(words: Words, k: number, n: number): string {
-  let phrase = lowerWord(words, k);
-  for (let j = 1; j < n; j++) phrase += ` ${lowerWord(words, k + j)}`;
+function lowerPhrase(text: string, spans: Int32Array, k: number, n: number): string {
+  let phrase = lowerWord(text, spans, k);
+  for (let j = 1; j < n; j++) phrase += ` ${lowerWord(text, spans, k + j)}`;
   return phrase;
 }
 
-/** bySpelling of words k … k+n-1; read in place when they stand one space apart in the lowered text. */
-function spellingAt(words: Words, k: number, n: number): DefiProtocol | undefined {
-  const { spans, lowerText } = words;
-  let spaced = words.aligned;
-  for (let j = k; spaced && j < k + n - 1; j++) spaced = spans[2 * j + 2]! === spans[2 * j + 1]! + 1 && lowerText.charCodeAt(spans[2 * j + 1]!) === 32;
-  return spaced ? bySpellingTable.getIn(lowerText, spans[2 * k]!, spans[2 * (k + n) - 1]!) : bySpelling.get(lowerPhrase(words, k, n));
+/**
+ * bySpelling of words k … k+n-1; read in place when they stand one space apart (a space ends the
+ * context lowering a final Σ depends on, so lowering the range whole lowers each word as alone).
+ */
+function spellingAt(text: string, spans: Int32Array, k: number, n: number): DefiProtocol | undefined {
+  let spaced = true;
+  for (let j = k; spaced && j < k + n - 1; j++) spaced = spans[2 * j + 2]! === spans[2 * j + 1]! + 1 && text.charCodeAt(spans[2 * j + 1]!) === 32;
+  return spaced ? bySpellingTable.getLowered(text, spans[2 * k]!, spans[2 * (k + n) - 1]!) : bySpelling.get(lowerPhrase(text, spans, k, n));
 }
 
-function hasContextWord(words: Words, count: number): boolean {
-  for (let k = 0; k < count; k++) if (DEFI_CONTEXT_WORDS.has(lowerWord(words, k))) return true;
+const contextWordTable = new StringTable([...DEFI_CONTEXT_WORDS].map((w) => [w, true] as const));
+function hasContextWord(text: string, spans: Int32Array, count: number): boolean {
+  for (let k = 0; k < count; k++) if (contextWordTable.getLowered(text, spans[2 * k]!, spans[2 * k + 1]!)) return true;
   return false;
 }
 

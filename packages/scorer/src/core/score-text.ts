@@ -8,7 +8,7 @@ import { BULL_SIDE, CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGAT
 import { EMOJI_VALENCE, EMOTICON_VALENCE } from "./emoji-lexicon.ts";
 import { buildSentimentLexicon } from "./sentiment-lexicon.ts";
 import { isLowerAscii } from "./ascii.ts";
-import { StringTable } from "./string-table.ts";
+import { LOWERED_HASH_SEED, LoweredWords, StringTable, loweredHash, loweredHashEnd, loweredHashStep } from "./string-table.ts";
 
 export interface TextSentiment {
   label: SentimentLabel;
@@ -225,12 +225,14 @@ interface WordInfo {
   phrases: { words: string[]; valence: number }[] | undefined;
   intensity: number | undefined;
   valence: number | undefined;
+  /** isLaughter of the word, worked out once here instead of per post. */
+  laughter: boolean;
 }
 const WORD_INFO = new Map<string, WordInfo>();
 function infoOf(w: string): WordInfo {
   let info = WORD_INFO.get(w);
   if (!info) {
-    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined };
+    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined, laughter: false };
     WORD_INFO.set(w, info);
   }
   return info;
@@ -242,13 +244,17 @@ for (const [w, side] of SIDE) infoOf(w).side = side;
 for (const [w, list] of LEXICON.phrases) infoOf(w).phrases = list;
 for (const [w, intensity] of INTENSITY) infoOf(w).intensity = intensity;
 for (const [w, valence] of LEXICON.words) infoOf(w).valence = valence;
-/** WORD_INFO for the tokenizer, whose words are fresh slices (see StringTable). */
+for (const [w, info] of WORD_INFO) info.laughter = isLaughter(w);
+/** WORD_INFO for the tokenizer, which looks words up where they stand in the text (see StringTable). */
 const WORDS = new StringTable(WORD_INFO);
+const UNKNOWN_WORDS = new LoweredWords();
 
 interface Token {
   kind: "word" | "valence" | "punct" | "quote" | "other";
   text: string;
-  raw: string;
+  /** Where the word is written in the (entity-decoded) text, as written (a hashtag without its #): read for case, not sliced. */
+  from: number;
+  to: number;
   /** Offset just after the token in the (entity-decoded) text. */
   end?: number;
   valence?: number;
@@ -257,20 +263,22 @@ interface Token {
 }
 
 /** Every token has every field, so the scoring loop sees one object shape. */
-function token(kind: Token["kind"], text: string, raw: string, end?: number, valence?: number, info?: WordInfo): Token {
-  return { kind, text, raw, end, valence, info };
+function token(kind: Token["kind"], text: string, from: number, to: number, end?: number, valence?: number, info?: WordInfo): Token {
+  return { kind, text, from, to, end, valence, info };
 }
 
 const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
 const ENTITY_CHAR: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
 
 /** Crypto tickers whose cashtag alone marks crypto talk (StockTwits marks crypto as `$XXX.X`). */
-const CRYPTO_TICKERS = new Set([
+const CRYPTO_TICKER_LIST = [
   "BTC", "ETH", "SOL", "DOGE", "SHIB", "XRP", "ADA", "AVAX", "DOT", "LINK", "MATIC", "POL", "ARB", "OP", "UNI", "AAVE",
   "CRV", "LDO", "MKR", "SKY", "COMP", "PENDLE", "EIGEN", "GMX", "DYDX", "JUP", "RAY", "MORPHO", "ENA", "USDE", "USDT",
   "USDC", "DAI", "BNB", "TRX", "TON", "SUI", "APT", "PEPE", "BONK", "WIF", "LTC", "ATOM", "NEAR", "FTM", "INJ", "TIA",
   "SEI", "STX", "RUNE", "SNX", "CVX", "BAL", "SUSHI", "YFI", "1INCH", "APE", "MANA", "SAND", "HYPE", "ONDO", "ETHFI",
-]);
+];
+/** Lowered, so a cashtag is looked up in place (getLowered) without slicing and upper-casing it. */
+const CRYPTO_TICKERS = new StringTable(CRYPTO_TICKER_LIST.map((t) => [t.toLowerCase(), true] as const));
 
 /** Price levels named in a post ("1300 then 1400", "$2k"): number, and the word just before it. */
 interface Level {
@@ -295,21 +303,24 @@ function levelValue(raw: string): number {
 }
 
 /**
- * All ASCII (no ’ to replace) and no letter three times in a row in any case (nothing to fold):
- * then normalisedWord(raw) is raw.toLowerCase(). Exported for its test.
+ * The string tables' lowered hash of text[start, end) when that word is all ASCII (no ’ to replace)
+ * and has no letter three times in a row in any case (nothing to fold): then normalisedWord is
+ * lowering, and a known word's table key is the lowered word. Else -1. One pass. Exported for its test.
  */
-export function isPlainAsciiWord(raw: string): boolean {
+export function plainWordHash(text: string, start: number, end: number): number {
+  let h = LOWERED_HASH_SEED;
   let last = -1;
   let beforeLast = -1;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c >= 128) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return -1;
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
-    if (lower === last && lower === beforeLast) return false;
+    if (lower === last && lower === beforeLast) return -1;
     beforeLast = last;
     last = lower;
+    h = loweredHashStep(h, c);
   }
-  return true;
+  return loweredHashEnd(h);
 }
 
 /** A word as the word lists spell it: lowered, ’ read as ', elongation folded. Exported for its test. */
@@ -319,28 +330,31 @@ export function normalisedWord(raw: string): string {
   return hasTripleLetter(w) ? foldElongated(w) : w;
 }
 
-function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
+const NO_LEVELS: readonly Level[] = [];
+
+function tokenize(input: string): { tokens: Token[]; levels: readonly Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   const tokens: Token[] = [];
-  const levels: Level[] = [];
+  let levels: Level[] | undefined; // most posts name no number
   let cashtags = 0;
   let words = 0;
   let crypto = false;
   const n = text.length;
   let pos = 0;
   while (pos < n) {
-    const c0 = text.charCodeAt(pos);
+    const c = text.charCodeAt(pos);
     // most positions that start no token are spaces
-    if (c0 === 32) {
+    if (c === 32) {
       pos++;
       continue;
     }
-    let end = tokenEndAt(text, pos, c0);
+    let end = tokenEndAt(text, pos, c);
     if (end === NO_TOKEN) {
       pos++;
       continue;
     }
-    if (end === ASK_REGEX) {
+    const asked = end === ASK_REGEX;
+    if (asked) {
       // anchored test, no match array; where nothing matches, the next position is asked in turn
       TOKEN_AT.lastIndex = pos;
       if (!TOKEN_AT.test(text)) {
@@ -349,111 +363,131 @@ function tokenize(input: string): { tokens: Token[]; levels: Level[]; cashtags: 
       }
       end = TOKEN_AT.lastIndex;
     }
-    const raw = text.slice(pos, end);
-    let emoticon: number | undefined;
+    const start = pos;
     pos = end;
-    const c = raw.charCodeAt(0);
-    const isAsciiLetter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-    const isUrl = (c === 104 /* h */ || c === 119 /* w */) && (raw.startsWith("http") || raw.startsWith("www.")) && (raw.includes("://") || raw.startsWith("www."));
-    if (isUrl) continue;
-    if (isAsciiLetter || (c > 127 && STARTS_WITH_LETTER.test(raw))) {
+    if (c === 64 /* @ */) continue; // mentions carry no sentiment
+    // punctuation runs the fast path delimited are no emoticon (scorer-shortcuts.test.ts checks the list)
+    if (!asked && (STARTS[c] === Starts.Bang || STARTS[c] === Starts.Punct)) {
+      tokens.push(token("punct", text.slice(start, end), start, end));
+      continue;
+    }
+    if ((c === 104 /* h */ || c === 119 /* w */) && isUrlAt(text, start, end)) continue;
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && STARTS_WITH_LETTER.test(text.slice(start, end)))) {
       words++;
       let w: string;
       let info: WordInfo | undefined;
-      if (isPlainAsciiWord(raw)) {
-        // what follows reduces to lowering: a known word's table key is the lowered word
-        const entry = WORDS.entryOfLowered(raw, 0, raw.length);
-        w = entry?.key ?? (isLowerAscii(raw) ? raw : raw.toLowerCase());
+      const hash = plainWordHash(text, start, end);
+      if (hash >= 0) {
+        // what follows reduces to lowering: a known word's table key is the lowered word, and no slice is needed
+        const entry = WORDS.entryOfLoweredHashed(text, start, end, hash);
+        w = entry?.key ?? UNKNOWN_WORDS.lowered(text, start, end, hash);
         info = entry?.value;
       } else {
-        w = normalisedWord(raw);
+        w = normalisedWord(text.slice(start, end));
         info = WORDS.get(w);
       }
       if (!crypto && info?.crypto) crypto = true;
-      tokens.push(token("word", w, raw, end, undefined, info));
-    } else if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
+      tokens.push(token("word", w, start, end, end, undefined, info));
+      continue;
+    }
+    const raw = text.slice(start, end);
+    let emoticon: number | undefined;
+    if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
       const prev = tokens[tokens.length - 1];
-      levels.push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
+      (levels ??= []).push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
     } else if (c === 36 /* $ */) {
       cashtags++;
-      if (!crypto) {
-        const tag = raw.slice(1).toUpperCase();
-        crypto = tag.endsWith(".X") || CRYPTO_TICKERS.has(tag);
-      }
-      tokens.push(token("other", raw, raw));
-    } else if (c === 64 /* @ */) {
-      continue;
+      // a cashtag is ASCII: upper-cased it is a ticker when lowered it is a lowered one
+      if (!crypto) crypto = (raw.charCodeAt(end - start - 2) === 46 && (raw.charCodeAt(end - start - 1) | 32) === 120) || CRYPTO_TICKERS.getLowered(text, start + 1, end) !== undefined;
+      tokens.push(token("other", raw, start, end));
     } else if (c === 35 /* # */) {
-      const tag = raw.slice(1);
-      const w = isLowerAscii(tag) ? tag : tag.toLowerCase();
-      tokens.push(token("word", w, tag, undefined, undefined, WORDS.get(w)));
-    } else if ((emoticon = EMOTICON.get(isLowerAscii(raw) ? raw : raw.toLowerCase())) !== undefined) {
-      tokens.push(token("valence", raw, raw, undefined, emoticon));
+      // a hashtag is ASCII (#\w+): looked up lowered in place
+      const hash = loweredHash(text, start + 1, end);
+      const entry = WORDS.entryOfLoweredHashed(text, start + 1, end, hash);
+      tokens.push(token("word", entry?.key ?? UNKNOWN_WORDS.lowered(text, start + 1, end, hash), start + 1, end, undefined, undefined, entry?.value));
+    } else if (c < 128 && (emoticon = EMOTICON.get(isLowerAscii(raw) ? raw : raw.toLowerCase())) !== undefined) {
+      // every emoticon starts with an ASCII symbol, which no char beyond ASCII lowers to (emoji need no lowering)
+      tokens.push(token("valence", raw, start, end, undefined, emoticon));
     } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
-      tokens.push(token("valence", raw, raw, undefined, c === 43 ? 1.5 : -1.5));
+      tokens.push(token("valence", raw, start, end, undefined, c === 43 ? 1.5 : -1.5));
     } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
-      tokens.push(token("punct", raw, raw));
+      tokens.push(token("punct", raw, start, end));
     } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
-      tokens.push(token("quote", raw, raw));
+      tokens.push(token("quote", raw, start, end));
     } else {
       const v = EMOJI.get(raw);
-      if (v !== undefined) tokens.push(token("valence", raw, raw, undefined, v));
+      if (v !== undefined) tokens.push(token("valence", raw, start, end, undefined, v));
     }
   }
-  return { tokens, levels, cashtags, words, crypto, text };
+  return { tokens, levels: levels ?? NO_LEVELS, cashtags, words, crypto, text };
 }
 
 const TITLE = /^\p{Lu}\p{Ll}/u;
-/** `TITLE.test(raw)`, decided by char codes when the first two chars are ASCII. Exported for its test. */
-export function isTitle(raw: string): boolean {
-  const a = raw.charCodeAt(0);
-  const b = raw.charCodeAt(1); // NaN for a one-char word: the regex decides
+/** `TITLE.test(text.slice(from, to))`, decided by char codes when the first two chars are ASCII. Exported for its test. */
+export function isTitle(text: string, from: number, to: number): boolean {
+  const a = text.charCodeAt(from);
+  const b = to - from > 1 ? text.charCodeAt(from + 1) : NaN; // one char: the regex decides
   if (a < 128 && b < 128) return a >= 65 && a <= 90 && b >= 97 && b <= 122;
-  return TITLE.test(raw);
+  return TITLE.test(text.slice(from, to));
 }
 const NAME_PART = 0.4;
-function isNamePart(tokens: Token[], i: number): boolean {
+const isTitleWord = (t: Token | undefined, text: string) => !!t && t.kind === "word" && isTitle(text, t.from, t.to);
+function isNamePart(tokens: Token[], i: number, text: string): boolean {
   const t = tokens[i]!;
-  if (!isTitle(t.raw)) return false;
+  if (!isTitle(text, t.from, t.to)) return false;
   const prev = tokens[i - 1];
-  const next = tokens[i + 1];
   const atStart = !prev || prev.kind === "punct" || prev.kind === "quote";
-  const prevTitle = !!prev && prev.kind === "word" && isTitle(prev.raw);
-  const nextTitle = !!next && next.kind === "word" && isTitle(next.raw);
-  return atStart ? nextTitle && !!tokens[i + 2] && tokens[i + 2]!.kind === "word" && isTitle(tokens[i + 2]!.raw) : prevTitle || nextTitle;
+  const prevTitle = isTitleWord(prev, text);
+  const nextTitle = isTitleWord(tokens[i + 1], text);
+  return atStart ? nextTitle && isTitleWord(tokens[i + 2], text) : prevTitle || nextTitle;
 }
 
 const HAS_LOWER = /\p{Ll}/u;
-/** `raw.length >= 3 && !HAS_LOWER.test(raw)`; the regex runs only on words beyond ASCII. Exported for its test. */
-export function isShouting(raw: string): boolean {
-  if (raw.length < 3) return false;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
+/** `to - from >= 3 && !HAS_LOWER.test(text.slice(from, to))`; the regex runs only on words beyond ASCII. Exported for its test. */
+export function isShouting(text: string, from: number, to: number): boolean {
+  if (to - from < 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 97 && c <= 122) return false;
-    if (c >= 128) return !HAS_LOWER.test(raw);
+    if (c >= 128) return !HAS_LOWER.test(text.slice(from, to));
   }
   return true;
 }
 
+/** The tokenizer's url test of a token, read in place: "www.", or http with "://". Exported for its test. */
+export function isUrlAt(text: string, start: number, end: number): boolean {
+  if (end - start < 4) return false;
+  if (text.startsWith("www.", start)) return true;
+  if (!text.startsWith("http", start)) return false;
+  const k = text.indexOf("://", start);
+  return k !== -1 && k + 3 <= end;
+}
+
 /** Title Case Headlines capitalise every word, so capitals say nothing about names there. */
-function isHeadline(tokens: readonly Token[], words: number): boolean {
+function isHeadline(tokens: readonly Token[], words: number, text: string): boolean {
   let title = 0;
-  for (const t of tokens) if (t.kind === "word" && isTitle(t.raw)) title++;
+  for (const t of tokens) if (t.kind === "word" && isTitle(text, t.from, t.to)) title++;
   return words > 0 && title / words > 0.6;
 }
 
 /** A post mostly in capitals shouts throughout, so single capitalised words are not emphasis. */
-function isMostlyCaps(tokens: readonly Token[], words: number): boolean {
+function isMostlyCaps(tokens: readonly Token[], words: number, text: string): boolean {
   let capsWords = 0;
-  for (const t of tokens) if (t.kind === "word" && isShouting(t.raw)) capsWords++;
+  for (const t of tokens) if (t.kind === "word" && isShouting(text, t.from, t.to)) capsWords++;
   return words > 0 && capsWords / words > 0.6;
 }
 
 // regexes hoisted: a regex literal in a function body is a new RegExp object each time it runs
 const NUMBER_AHEAD = /^\s*\$?\d/;
 const MOVE_AHEAD = /^\s*[$+\-]?\d/;
-const SENTENCE_END = /[.!?]/;
-const CLAUSE_END = /[.!?;]/;
+/** A punctuation run holding . ! or ? (and ; when `semicolon`): a char loop, the runs are short. */
+function endsSentence(punct: string, semicolon: boolean): boolean {
+  for (let i = 0; i < punct.length; i++) {
+    const c = punct.charCodeAt(i);
+    if (c === 46 || c === 33 || c === 63 || (semicolon && c === 59)) return true;
+  }
+  return false;
+}
 
 /** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
 function isOver(tokens: readonly Token[], i: number, text: string): boolean {
@@ -478,14 +512,16 @@ export function rawValence(text: string): number {
   const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
   if (tokens.length === 0) return 0;
   // sentence number of each token, so a counterparty only affects its own sentence
-  const sentenceOf = scratch(tokens.length).sentenceOf;
+  const { sentenceOf, quotedAt, contributions } = scratch(tokens.length);
   const counterpartyAt: number[] = [];
   let sentence = 0;
   let bullsNamed = false;
+  let firstQuote = -1;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     sentenceOf[i] = sentence;
-    if (t.kind === "punct" && SENTENCE_END.test(t.text)) sentence++;
+    if (t.kind === "punct" && endsSentence(t.text, false)) sentence++;
+    if (t.kind === "quote" && firstQuote < 0) firstQuote = i;
     if (t.kind !== "word") continue;
     const side = t.info?.side;
     if (side === undefined) continue;
@@ -496,9 +532,10 @@ export function rawValence(text: string): number {
   const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
   const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
   // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
-  const quotedAt = scratch(tokens.length).quotedAt.fill(0, 0, tokens.length);
+  const quoted = firstQuote >= 0; // quotedAt is read only then
+  if (quoted) quotedAt.fill(0, 0, tokens.length);
   let scareQuotes = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = quoted ? firstQuote : tokens.length; i < tokens.length; i++) {
     if (tokens[i]!.kind !== "quote") continue;
     let j = i + 1;
     while (j < tokens.length && tokens[j]!.kind !== "quote") j++;
@@ -512,7 +549,6 @@ export function rawValence(text: string): number {
   let mostlyCaps: boolean | undefined;
 
   // at most one contribution per token
-  const contributions = scratch(tokens.length).contributions;
   let contributed = 0;
   let sentenceStart = 0;
   let negationLeft = 0;
@@ -528,7 +564,7 @@ export function rawValence(text: string): number {
         for (let k = sentenceStart; k < contributed; k++) contributions[k]! *= QUESTION_DAMP;
       }
       if (t.text.includes("!")) exclamations += t.text.length;
-      if (CLAUSE_END.test(t.text)) sentenceStart = contributed;
+      if (endsSentence(t.text, true)) sentenceStart = contributed;
       continue;
     }
     if (t.kind === "quote") continue;
@@ -578,7 +614,7 @@ export function rawValence(text: string): number {
         continue;
       }
       valence = info?.valence;
-      if (crypto && valence !== undefined && valence > 0 && isLaughter(w)) {
+      if (crypto && valence !== undefined && valence > 0 && info!.laughter) {
         contributions[contributed++] = laugh; // not a word negation or intensity applies to
         continue;
       }
@@ -594,7 +630,7 @@ export function rawValence(text: string): number {
         valence = w === "up" ? 1.5 : -1.5;
       }
       // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
-      if (valence !== undefined && isNamePart(tokens, i) && !(headline ??= isHeadline(tokens, words))) valence *= NAME_PART;
+      if (valence !== undefined && isNamePart(tokens, i, decoded) && !(headline ??= isHeadline(tokens, words, decoded))) valence *= NAME_PART;
     }
     if (valence === undefined || valence === 0) {
       if (negationLeft > 0) negationLeft--;
@@ -603,7 +639,7 @@ export function rawValence(text: string): number {
     }
     if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
     let v = valence * multiplier;
-    if (isShouting(t.raw) && !(mostlyCaps ??= isMostlyCaps(tokens, words))) v *= CAPS_BOOST;
+    if (isShouting(decoded, t.from, t.to) && !(mostlyCaps ??= isMostlyCaps(tokens, words, decoded))) v *= CAPS_BOOST;
     if (negationLeft > 0) {
       v *= v > 0 ? -0.74 : -0.5;
       negationLeft = 0;
@@ -613,7 +649,7 @@ export function rawValence(text: string): number {
     else if (v < 0 && crypto && TRADER_PAIN.has(w) && counterpartyAt.length > 0 && !bullsNamed) v = -v * 0.8;
     // "the bear market is over", "the rally is done": what is over flips
     if (isOver(tokens, i + consumed, decoded)) v = -v * 0.8;
-    if (quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
+    if (quoted && quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
     // "nice bull trap", "perfect bear flag": praise grades the bearish pattern, it is not the writer's mood
     if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributed - 1]! > 0) {
       contributions[contributed - 1] = 0;

@@ -5,30 +5,39 @@
  * up without slicing (or lowering) it. Same answers as a Map of the same entries.
  */
 export class StringTable<V> {
-  readonly #keys: (string | undefined)[];
+  /** Each slot's key hash + 1, 0 where empty: a probe reads this compact array and touches a key only when its hash matches. */
+  readonly #hashes: Int32Array;
   readonly #entries: ({ key: string; value: V } | undefined)[];
   readonly #mask: number;
+  /** Key lengths: a range of another length is no key (lowering never shortens a string). */
+  readonly #minLength: number;
+  readonly #maxLength: number;
 
   constructor(entries: Iterable<readonly [string, V]>) {
     const list = [...entries];
     let size = 16;
-    while (size < list.length * 4) size *= 2; // mostly empty: few probes, and misses end fast
-    this.#keys = new Array<string | undefined>(size).fill(undefined);
+    while (size < list.length * 2) size *= 2; // at most half full: misses end after a probe or two
+    this.#hashes = new Int32Array(size);
     this.#entries = new Array<{ key: string; value: V } | undefined>(size).fill(undefined);
     this.#mask = size - 1;
+    this.#minLength = Math.min(...list.map(([key]) => key.length));
+    this.#maxLength = Math.max(...list.map(([key]) => key.length));
     for (const [key, value] of list) {
-      let i = hashOf(key, 0, key.length, false) & this.#mask;
-      while (this.#keys[i] !== undefined && this.#keys[i] !== key) i = (i + 1) & this.#mask;
-      this.#keys[i] = key; // a repeated key keeps its last value, as Map.set does
-      this.#entries[i] = { key, value };
+      const hash = hashOf(key, 0, key.length, false);
+      let i = hash & this.#mask;
+      while (this.#hashes[i] !== 0 && this.#entries[i]!.key !== key) i = (i + 1) & this.#mask;
+      this.#hashes[i] = hash + 1;
+      this.#entries[i] = { key, value }; // a repeated key keeps its last value, as Map.set does
     }
   }
 
   get(key: string): V | undefined {
-    for (let i = hashOf(key, 0, key.length, false) & this.#mask; ; i = (i + 1) & this.#mask) {
-      const k = this.#keys[i];
-      if (k === undefined) return undefined;
-      if (k === key) return this.#entries[i]!.value;
+    if (key.length < this.#minLength || key.length > this.#maxLength) return undefined;
+    const hash = hashOf(key, 0, key.length, false);
+    for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
+      const slot = this.#hashes[i]!;
+      if (slot === 0) return undefined;
+      if (slot === hash + 1 && this.#entries[i]!.key === key) return this.#entries[i]!.value;
     }
   }
 
@@ -45,26 +54,60 @@ export class StringTable<V> {
     return this.#find(text, start, end, true);
   }
 
+  /** `get(text.slice(start, end).toLowerCase())`; a range of ASCII chars is neither sliced nor lowered. */
+  getLowered(text: string, start: number, end: number): V | undefined {
+    if (end - start > this.#maxLength) return undefined;
+    let h = FNV_OFFSET;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) return this.get(text.slice(start, end).toLowerCase());
+      h = loweredHashStep(h, c);
+    }
+    return this.#findHashed(text, start, end, true, h & HASH_BITS)?.value;
+  }
+
+  /** entryOfLowered of an ASCII range whose hash a caller's own scan has built (loweredHashStep, loweredHashEnd). */
+  entryOfLoweredHashed(text: string, start: number, end: number, hash: number): { key: string; value: V } | undefined {
+    return this.#findHashed(text, start, end, true, hash);
+  }
+
   #find(text: string, start: number, end: number, lower: boolean): { key: string; value: V } | undefined {
+    return this.#findHashed(text, start, end, lower, hashOf(text, start, end, lower));
+  }
+
+  #findHashed(text: string, start: number, end: number, lower: boolean, hash: number): { key: string; value: V } | undefined {
     const length = end - start;
-    for (let i = hashOf(text, start, end, lower) & this.#mask; ; i = (i + 1) & this.#mask) {
-      const k = this.#keys[i];
-      if (k === undefined) return undefined;
-      if (k.length === length && sameChars(k, text, start, lower)) return this.#entries[i];
+    if (length < this.#minLength || length > this.#maxLength) return undefined;
+    for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
+      const slot = this.#hashes[i]!;
+      if (slot === 0) return undefined;
+      if (slot !== hash + 1) continue;
+      const entry = this.#entries[i]!;
+      if (entry.key.length === length && sameChars(entry.key, text, start, lower)) return entry;
     }
   }
 }
 
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** The table's hash of a lowered ASCII range, one char at a time: from LOWERED_HASH_SEED, then loweredHashEnd. */
+export const LOWERED_HASH_SEED = FNV_OFFSET;
+export const loweredHashStep = (h: number, c: number) => Math.imul(h ^ lowerAscii(c), FNV_PRIME);
+export const loweredHashEnd = (h: number) => h & HASH_BITS;
+/** The lowered hash of text[start, end), for a range of ASCII chars. */
+export const loweredHash = (text: string, start: number, end: number) => hashOf(text, start, end, true);
+const HASH_BITS = 0x3fffffff; // a small integer: never boxed as a heap number
+
 /** FNV-1a over the UTF-16 code units of text[start, end), A-Z read as a-z if `lower`. */
 function hashOf(text: string, start: number, end: number, lower: boolean): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    h = Math.imul(h ^ (lower ? lowerAscii(c) : c), 0x01000193);
+    h = Math.imul(h ^ (lower ? lowerAscii(c) : c), FNV_PRIME);
   }
-  return h & 0x3fffffff; // a small integer: never boxed as a heap number
+  return h & HASH_BITS;
 }
 
 function sameChars(key: string, text: string, start: number, lower: boolean): boolean {
@@ -73,4 +116,23 @@ function sameChars(key: string, text: string, start: number, lower: boolean): bo
     if (key.charCodeAt(i) !== (lower ? lowerAscii(c) : c)) return false;
   }
   return true;
+}
+
+/**
+ * The lowered forms of ASCII words seen lately, one per slot of their lowered hash: a capitalised
+ * word the tables do not know ("Breaking", a name) is lowered once while it recurs, not on every
+ * post (`toLowerCase` copies through a runtime call). Bounded: a slot holds the last word hashed to it.
+ */
+export class LoweredWords {
+  readonly #words = new Array<string | undefined>(4096).fill(undefined);
+
+  /** `text.slice(start, end).toLowerCase()` of an ASCII range whose lowered hash is `hash`. */
+  lowered(text: string, start: number, end: number, hash: number): string {
+    const slot = hash & 4095;
+    const seen = this.#words[slot];
+    if (seen !== undefined && seen.length === end - start && sameChars(seen, text, start, true)) return seen;
+    const word = text.slice(start, end).toLowerCase();
+    this.#words[slot] = word;
+    return word;
+  }
 }
