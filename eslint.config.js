@@ -5,7 +5,7 @@ import nx from "@nx/eslint-plugin";
 const sdks = ["@aws-sdk/*", "@smithy/*", "twitter-api-v2", "@duckdb/*", "@pulumi/*", "playwright-core", "echarts"];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", ".nx/**", "lake/**", "test-artifacts/**", "**/*.min.js", "**/public/vendor/**", "**/*.tmp.*"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", ".nx/**", "lake/**", "test-artifacts/**", "**/*.min.js", "**/public/vendor/**", "**/*.tmp.*", ".tmp/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
