@@ -1,3 +1,5 @@
+import { packedBuffer } from "@defi-sentiment/shared";
+
 /**
  * Records back to back in one buffer, with where each ends and when it arrived: what a delivery
  * stream holds between flushes. One copy per record on the way in, and no object per record kept
@@ -64,10 +66,7 @@ export class RecordRun {
    */
   pack(from: number, to: number, into?: ArrayBuffer): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
     const base = this.start(from);
-    const size = this.start(to) - base;
-    // new memory is rounded up to 256 KiB, so packs of similar size can reuse each other's
-    const rounded = Math.ceil(size / (256 * 1024)) * 256 * 1024;
-    const data = into && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.from(new ArrayBuffer(rounded), 0, size);
+    const data = packedBuffer(this.start(to) - base, into);
     this.bytes.copy(data, 0, base, this.start(to));
     const ends = new Uint32Array(to - from);
     for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;

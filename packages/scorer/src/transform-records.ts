@@ -10,6 +10,7 @@ import {
   decodeFirehoseData,
   decodeRecordBytes,
   firehoseDataOf,
+  packedBuffer,
   type FirehoseOtfMetadata,
   type FirehoseTransformationEvent,
   type FirehoseTransformationResponse,
@@ -223,16 +224,8 @@ export function transformPacked(invocation: PackedInvocation, options: Transform
   const outEnds = new Uint32Array(n);
   let size = 0;
   for (let i = 0; i < n; i++) outEnds[i] = size += ok[i] ? stops[i]! - starts[i]! : 0;
-  const data = answerMemory(size, invocation.reuse); // its own memory, so it can be transferred
+  const data = packedBuffer(size, invocation.reuse); // its own memory, so it can be transferred
   if (size === at) scratch.copy(data, 0, 0, at);
   else for (let i = 0; i < n; i++) if (ok[i]) scratch.copy(data, i === 0 ? 0 : outEnds[i - 1], starts[i], stops[i]);
   return { recordIds: [...recordIds], results: Array.from(ok, (o) => (o ? "Ok" : "ProcessingFailed")), data, ends: outEnds };
-}
-
-const ANSWER_ROUNDING = 256 * 1024;
-
-/** `size` bytes for an answer: in `reuse` when it is big enough, else new (rounded up, so later answers fit in it). */
-function answerMemory(size: number, reuse: ArrayBuffer | undefined): Buffer {
-  if (reuse && reuse.byteLength >= size) return Buffer.from(reuse, 0, size);
-  return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / ANSWER_ROUNDING) * ANSWER_ROUNDING).subarray(0, size);
 }

@@ -82,6 +82,17 @@ export interface PackedResponse {
   spent?: ArrayBuffer;
 }
 
+const PACKED_ROUNDING = 256 * 1024;
+
+/**
+ * `size` bytes of memory of its own (transferable), for a packed invocation or answer: in `reuse`
+ * when that holds them, else new and rounded up to 256 KiB, so later packs of similar size fit.
+ */
+export function packedBuffer(size: number, reuse?: ArrayBuffer): Buffer {
+  if (reuse && reuse.byteLength >= size) return Buffer.from(reuse, 0, size);
+  return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / PACKED_ROUNDING) * PACKED_ROUNDING).subarray(0, size);
+}
+
 /** A per-record failure in a batch put, by index in the batch (as Firehose's RequestResponses). */
 export interface PutRecordFailure {
   index: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, parseJsonSafe, quoteBigIntegers, seededRandom } from "../src/index.ts";
+import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, packedBuffer, parseJsonSafe, quoteBigIntegers, seededRandom } from "../src/index.ts";
 
 describe("JSON that keeps big integers", () => {
   it("quotes long integers outside strings only", () => {
@@ -81,6 +81,17 @@ describe("Firehose records", () => {
     const batch = encodeFirehoseRecords(values);
     expect(batch.map((b) => b.toString("base64"))).toEqual(values.map((v) => encodeFirehoseRecord(v).toString("base64")));
     expect(encodeFirehoseRecords([])).toEqual([]);
+  });
+
+  it("give packed data memory of its own: the memory handed in when it holds the bytes, else new and rounded up", () => {
+    const roomy = new ArrayBuffer(1000);
+    const into = packedBuffer(600, roomy);
+    expect(into.buffer).toBe(roomy);
+    expect(into.length).toBe(600);
+    const own = packedBuffer(300_000, roomy);
+    expect(own.buffer).not.toBe(roomy);
+    expect([own.length, own.byteOffset, own.buffer.byteLength]).toEqual([300_000, 0, 512 * 1024]);
+    expect(packedBuffer(0).buffer.byteLength).toBe(256 * 1024);
   });
 
   it("decode each record on its own: a later record never changes an earlier value", () => {
