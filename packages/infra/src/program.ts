@@ -13,6 +13,7 @@ import { Ingest, glueCatalogArn } from "./components/ingest.ts";
 import { Collector } from "./components/collector.ts";
 import { Dashboard } from "./components/dashboard.ts";
 import { Alarms } from "./components/alarms.ts";
+import { lifecycleMetricNamespace } from "./core/lifecycle-metric.ts";
 import type { InfraConfig } from "./config.ts";
 
 export const BUILD_BUNDLES = "npm run build -w @defi-sentiment/scorer -w @defi-sentiment/collector";
@@ -55,6 +56,9 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
   const accountId = identity.accountId;
   const region = aws.getRegionOutput().region;
   const partition = aws.getPartitionOutput().partition;
+
+  // One namespace for the compliance heartbeat: the role's PutMetricData scope, the wrapper, the alarm.
+  const metricNamespace = lifecycleMetricNamespace(p);
 
   const lake = new Lake(`${p}-lake`, { lake: cfg.lake, tags, accountId, partition });
   const table = new Table(`${p}-table`, {
@@ -107,6 +111,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     lifecycle: {
       bundleDir: lifecycleBundle,
       databaseName: table.database.name,
+      tableName: table.table.name,
       workgroupName: table.workgroup.name,
       workgroupArn: table.workgroup.arn,
       glueCatalogArn: pulumi.all([partition, region, accountId]).apply(([pt, r, a]) => glueCatalogArn(pt, r, a)),
@@ -115,7 +120,9 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
       tablePrefix: TABLE_PREFIX,
       rescoreStreamName: rescore.stream.name,
       rescoreStreamArn: rescore.stream.arn,
+      metricNamespace,
     },
+    lakeFormationGrants: cfg.lakeFormationGrants,
     tags,
   });
   const dashboard = cfg.dashboard.enabled
@@ -141,6 +148,7 @@ export function createInfra(cfg: InfraConfig, bearerToken: pulumi.Output<string>
     streamName: ingest.stream.name,
     rescoreStreamName: rescore.stream.name,
     functionName: scorer.function.name,
+    lifecycleMetricNamespace: metricNamespace,
     tags,
   });
 

@@ -8,6 +8,7 @@ import { buildStack, TEST_TOKEN } from "./build-stack.ts";
 import { ACCOUNT, REGION, ofType, one, parsePolicy, promiseOf } from "./pulumi-harness.ts";
 import type { Statement } from "../src/core/policy-documents.ts";
 import type { InfraStack } from "../src/program.ts";
+import { complianceAlarmSpec, evaluationWindowProblem } from "../src/components/alarms.ts";
 
 let infra: InfraStack;
 const P = "defi-sentiment-dev";
@@ -75,7 +76,7 @@ describe("rescore delivery stream", () => {
 
   it("has the main stream's delivery alarms on the same topic, but no heartbeat (it is idle between replays)", () => {
     const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
-    const on = (stream: string) => alarms.filter((a) => a.dimensions.DeliveryStreamName === stream);
+    const on = (stream: string) => alarms.filter((a) => a.dimensions?.DeliveryStreamName === stream);
     expect(on(`${P}-rescore`).map((a) => a.metricName).sort()).toEqual(["DeliveryToIceberg.DataFreshness", "DeliveryToIceberg.Success", "ThrottledRecords"]);
     for (const a of on(`${P}-rescore`)) {
       const twin = on(`${P}-posts`).find((m) => m.metricName === a.metricName)!;
@@ -118,6 +119,8 @@ describe("lifecycle jobs' IAM (collector host)", () => {
       "kms:Decrypt": [key],
       "kms:GenerateDataKey": [key],
       "firehose:PutRecordBatch": [await promiseOf(infra.rescore.stream.arn)],
+      // No resource ARN exists for it; scoped by namespace (next test).
+      "cloudwatch:PutMetricData": ["*"],
     });
 
   });
@@ -130,7 +133,16 @@ describe("lifecycle jobs' IAM (collector host)", () => {
     expect(s.find((x) => list(x.Action).includes("kms:Decrypt"))!.Condition).toEqual({ StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } });
     const compliance = s.filter((x) => list(x.Resource).some((r) => r.endsWith("/compliance/*")));
     expect(compliance.flatMap((x) => list(x.Action))).toEqual(["s3:GetObject", "s3:PutObject"]);
-    for (const x of s) for (const r of list(x.Resource)) expect(r, x.Sid).not.toMatch(/^\*$|:::[^/]+\/\*$/); // no whole-bucket object grant
+    for (const x of s.filter((x) => x.Sid !== "ComplianceHeartbeat")) for (const r of list(x.Resource)) expect(r, x.Sid).not.toMatch(/^\*$|:::[^/]+\/\*$/); // no whole-bucket object grant
+  });
+
+  it("may publish metrics only into this stack's lifecycle namespace, the one the wrapper and the alarm use", () => {
+    const heartbeat = policy().Statement.filter((x) => list(x.Action).includes("cloudwatch:PutMetricData"));
+    expect(heartbeat).toEqual([
+      { Sid: "ComplianceHeartbeat", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": `${P}/lifecycle` } } },
+    ]);
+    expect(one("aws:ec2/instance:Instance").inputs.userData).toContain(`cloudwatch put-metric-data --namespace ${P}/lifecycle --metric-name ComplianceCheckSucceeded --value 1`);
+    expect(one("aws:cloudwatch/metricAlarm:MetricAlarm", "compliance-heartbeat").inputs.namespace).toBe(`${P}/lifecycle`);
   });
 });
 
@@ -147,7 +159,7 @@ describe("daily compliance check on the collector host", () => {
   it("runs the AWS check against this stack's bucket, database and workgroup for the last 7 days", async () => {
     const bucket = await promiseOf(infra.lake.bucket.bucket);
     expect(userData()).toContain(
-      `exec /usr/bin/node-22 /opt/defi-sentiment-lifecycle/current/compliance.mjs --aws --bucket ${bucket} --database defi_sentiment_dev --workgroup defi-sentiment-dev --since 7d\n`,
+      `\n/usr/bin/node-22 /opt/defi-sentiment-lifecycle/current/compliance.mjs --aws --bucket ${bucket} --database defi_sentiment_dev --workgroup defi-sentiment-dev --since 7d\n`,
     );
     expect(userData()).toContain(`s3 cp s3://${bucket}/artifacts/lifecycle/lifecycle.zip`);
     expect(userData()).toContain(`RESCORE_STREAM=${P}-rescore\n`);
@@ -166,6 +178,42 @@ describe("daily compliance check on the collector host", () => {
   it("uploads the lifecycle bundle encrypted with the lake key", async () => {
     const obj = one("aws:s3/bucketObjectv2:BucketObjectv2", "lifecycle-bundle").inputs;
     expect(obj).toMatchObject({ key: "artifacts/lifecycle/lifecycle.zip", serverSideEncryption: "aws:kms", kmsKeyId: await promiseOf(infra.lake.key.arn) });
+  });
+});
+
+describe("compliance heartbeat alarm", () => {
+  it("fires on the alarm topic when no successful check was recorded for 26 hours", async () => {
+    const alarm = one("aws:cloudwatch/metricAlarm:MetricAlarm", "compliance-heartbeat").inputs;
+    expect(alarm).toMatchObject({
+      namespace: `${P}/lifecycle`,
+      metricName: "ComplianceCheckSucceeded",
+      statistic: "Sum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      period: 3600,
+      evaluationPeriods: 26,
+      datapointsToAlarm: 26,
+      treatMissingData: "breaching",
+    });
+    // Published without dimensions (the namespace is per stack), so the alarm must have none either.
+    expect(alarm.dimensions).toBeUndefined();
+    const topic = await promiseOf(infra.alarms.topic.arn);
+    expect(alarm.alarmActions).toEqual([topic]);
+    expect(alarm.okActions).toEqual([topic]);
+    expect(alarm.alarmDescription).toMatch(/compliance check has not succeeded for 26 hours/);
+  });
+
+  it("stays within CloudWatch's alarm window (period × evaluation periods: 7 days from 1-hour periods, else 1 day)", () => {
+    const spec = complianceAlarmSpec(`${P}/lifecycle`);
+    expect(evaluationWindowProblem(spec)).toBeUndefined(); // 93 600 s: over a day, allowed for hourly periods
+    expect(evaluationWindowProblem({ ...spec, periodSeconds: 1800, evaluationPeriods: 52 })).toMatch(/93600 s exceeds CloudWatch's 86400 s/);
+    expect(evaluationWindowProblem({ ...spec, evaluationPeriods: 169, datapointsToAlarm: 169 })).toMatch(/608400 s exceeds CloudWatch's 604800 s/);
+    expect(evaluationWindowProblem({ ...spec, datapointsToAlarm: 27 })).toMatch(/datapointsToAlarm 27 is outside 1..26/);
+  });
+
+  it("makes no Lake Formation grants for the instance role when lakeFormationGrants is off", () => {
+    expect(infra.collector.lakeFormationGrants).toEqual([]);
+    expect(ofType("aws:lakeformation/permissions:Permissions")).toEqual([]);
   });
 });
 

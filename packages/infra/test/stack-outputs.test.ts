@@ -81,13 +81,14 @@ it("publishes an analysis and a dashboard whose visuals read the data sets", () 
   expect(analysis.definition).toEqual(dash.definition);
 });
 
-it("grants Lake Formation access to exactly the two Firehose roles and the QuickSight role when lakeFormationGrants is on", () => {
+it("grants Lake Formation access to exactly the two Firehose roles, the collector's instance role and the QuickSight role when lakeFormationGrants is on", () => {
   const grants = ofType("aws:lakeformation/permissions:Permissions").map((g) => g.inputs);
   const firehoseRole = one("aws:iam/role:Role", "posts-role").name;
   const rescoreRole = one("aws:iam/role:Role", "rescore-role").name;
   const quicksightRole = one("aws:iam/role:Role", "dashboard-role").name;
+  const instanceRole = one("aws:iam/role:Role", "collector-role").name;
   const byRole = (role: string) => grants.filter((g) => g.principal === `arn:aws:iam::123456789012:role/${role}-phys`);
-  expect(grants).toHaveLength(6);
+  expect(grants).toHaveLength(8);
   expect(byRole(rescoreRole)).toHaveLength(2);
   const firehose = byRole(firehoseRole);
   expect(firehose).toHaveLength(2);
@@ -102,4 +103,21 @@ it("grants Lake Formation access to exactly the two Firehose roles and the Quick
   expect(quicksight).toEqual(
     expect.arrayContaining([expect.objectContaining({ permissions: ["SELECT", "DESCRIBE"], table: { databaseName: "defi_sentiment_prod", wildcard: true } })]),
   );
+  // The compliance check and the notice path run Athena SELECT, DELETE, OPTIMIZE (rewrites files)
+  // and VACUUM (expires snapshots) on scored_posts only; every commit updates the table (ALTER).
+  const instance = byRole(instanceRole);
+  expect(instance).toHaveLength(2);
+  expect(instance.find((g) => g.table)).toEqual({
+    principal: `arn:aws:iam::123456789012:role/${instanceRole}-phys`,
+    permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"],
+    table: { databaseName: "defi_sentiment_prod", name: "scored_posts" },
+  });
+  expect(instance.find((g) => g.database)).toEqual({
+    principal: `arn:aws:iam::123456789012:role/${instanceRole}-phys`,
+    permissions: ["DESCRIBE"],
+    database: { name: "defi_sentiment_prod" },
+  });
+  // Children of the collector component, named like its other resources.
+  const names = ofType("aws:lakeformation/permissions:Permissions").map((g) => g.name).filter((n) => n.startsWith("defi-sentiment-prod-collector-"));
+  expect(names.sort()).toEqual(["defi-sentiment-prod-collector-lf-database", "defi-sentiment-prod-collector-lf-table"]);
 });

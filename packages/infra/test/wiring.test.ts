@@ -169,7 +169,7 @@ describe("collector host", () => {
 describe("alarms", () => {
   it("watches throttling, failed deliveries, freshness, scorer errors and the collector heartbeat", () => {
     const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
-    const metric = (m: string) => alarms.find((a) => a.metricName === m && a.dimensions.DeliveryStreamName !== `${P}-rescore`);
+    const metric = (m: string) => alarms.find((a) => a.metricName === m && a.dimensions?.DeliveryStreamName !== `${P}-rescore`);
     expect(metric("ThrottledRecords")).toMatchObject({ namespace: "AWS/Firehose", dimensions: { DeliveryStreamName: `${P}-posts` } });
     expect(metric("DeliveryToIceberg.Success")).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });
     expect(metric("BackupToS3.Success")).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });

@@ -5,13 +5,15 @@
  * The X bearer token is a Pulumi secret stored as an SSM SecureString under the lake key and
  * read by the collector at run time; user data carries only its parameter name.
  * The same host runs the lifecycle jobs: a daily systemd timer for the X compliance check, and
- * the rescore replay on demand, under their own role policy (core/policy-documents.ts).
+ * the rescore replay on demand, under their own role policy (core/policy-documents.ts) and, on a
+ * Lake Formation governed catalog, LF permissions on the Iceberg table.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ARTIFACTS_PREFIX, assumeRolePolicy, collectorRolePolicy, lifecycleRolePolicy } from "../core/policy-documents.ts";
 import { collectorUserData } from "../core/collector-user-data.ts";
 import { checkOperatorCidr, type InfraConfig } from "../config.ts";
+import { ICEBERG_WRITER_LF_PERMISSIONS } from "./ingest.ts";
 import type { Tags } from "../core/tags.ts";
 
 export interface CollectorArgs {
@@ -32,6 +34,7 @@ export interface CollectorArgs {
     /** Absolute path of the checked lifecycle bundle folder. */
     bundleDir: string;
     databaseName: pulumi.Input<string>;
+    tableName: pulumi.Input<string>;
     workgroupName: pulumi.Input<string>;
     workgroupArn: pulumi.Input<string>;
     glueCatalogArn: pulumi.Input<string>;
@@ -40,7 +43,11 @@ export interface CollectorArgs {
     tablePrefix: string;
     rescoreStreamName: pulumi.Input<string>;
     rescoreStreamArn: pulumi.Input<string>;
+    /** The compliance heartbeat's namespace (`lifecycleMetricNamespace`): role policy and wrapper. */
+    metricNamespace: string;
   };
+  /** Also grant the instance role Lake Formation permissions on the table (LF-governed catalogs). */
+  lakeFormationGrants: boolean;
   tags: Tags;
 }
 
@@ -56,6 +63,8 @@ export class Collector extends pulumi.ComponentResource {
   readonly bundle: aws.s3.BucketObjectv2;
   readonly lifecycleBundle: aws.s3.BucketObjectv2;
   readonly lifecyclePolicy: aws.iam.RolePolicy;
+  /** The instance role's LF grants (table, database); empty unless `lakeFormationGrants`. */
+  readonly lakeFormationGrants: aws.lakeformation.Permissions[];
   readonly operatorIngress: aws.vpc.SecurityGroupIngressRule | undefined;
 
   constructor(name: string, args: CollectorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -136,12 +145,35 @@ export class Collector extends pulumi.ComponentResource {
           .all([args.region, args.bucketArn, args.keyArn, l.workgroupArn, l.glueCatalogArn, l.glueDatabaseArn, l.glueTableArn, l.rescoreStreamArn])
           .apply(([region, bucketArn, keyArn, workgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, rescoreStreamArn]) =>
             JSON.stringify(
-              lifecycleRolePolicy({ region, bucketArn, keyArn, workgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, tablePrefix: l.tablePrefix, rescoreStreamArn }),
+              lifecycleRolePolicy({
+                region,
+                bucketArn,
+                keyArn,
+                workgroupArn,
+                glueCatalogArn,
+                glueDatabaseArn,
+                glueTableArn,
+                tablePrefix: l.tablePrefix,
+                rescoreStreamArn,
+                metricNamespace: l.metricNamespace,
+              }),
             ),
           ),
       },
       parent,
     );
+    // With Lake Formation governing the catalog, IAM alone does not let the jobs' Athena DELETE,
+    // OPTIMIZE and VACUUM (nor the collector's notice deletes) touch the table.
+    this.lakeFormationGrants = args.lakeFormationGrants
+      ? [
+          new aws.lakeformation.Permissions(
+            `${name}-lf-table`,
+            { principal: this.role.arn, permissions: ICEBERG_WRITER_LF_PERMISSIONS, table: { databaseName: l.databaseName, name: l.tableName } },
+            parent,
+          ),
+          new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: l.databaseName } }, parent),
+        ]
+      : [];
     const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags }, parent);
 
     this.securityGroup = new aws.ec2.SecurityGroup(
@@ -204,6 +236,7 @@ export class Collector extends pulumi.ComponentResource {
             databaseName,
             workgroupName,
             rescoreStreamName,
+            metricNamespace: l.metricNamespace,
           },
         }),
       );
@@ -226,7 +259,8 @@ export class Collector extends pulumi.ComponentResource {
       },
       // A newer AL2023 AMI alone must not replace the host (and drop its spool); a new bundle does,
       // and operators can move to the newest AMI with `pulumi up --replace <instance urn>`.
-      { parent: this, dependsOn: [policy, this.lifecyclePolicy], ignoreChanges: ["ami"] },
+      // The host starts the collector (notice deletes) at boot: its grants exist first.
+      { parent: this, dependsOn: [policy, this.lifecyclePolicy, ...this.lakeFormationGrants], ignoreChanges: ["ami"] },
     );
 
     this.registerOutputs({ instanceId: this.instance.id, tokenParameterName: this.tokenParameter.name });

@@ -35,6 +35,13 @@ export interface IngestArgs {
   tags: Tags;
 }
 
+/**
+ * Lake Formation table permissions of a principal that writes the Iceberg table (Firehose's upserts;
+ * Athena DELETE, OPTIMIZE and VACUUM from the lifecycle jobs): read and write data files, delete
+ * rows and files, and commit new metadata (`glue:UpdateTable`, which LF authorizes as ALTER).
+ */
+export const ICEBERG_WRITER_LF_PERMISSIONS = ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"];
+
 export const glueCatalogArn = (partition: string, region: string, account: string) => `arn:${partition}:glue:${region}:${account}:catalog`;
 
 export class Ingest extends pulumi.ComponentResource {
@@ -84,7 +91,7 @@ export class Ingest extends pulumi.ComponentResource {
       ? [
           new aws.lakeformation.Permissions(
             `${name}-lf-table`,
-            { principal: this.role.arn, permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"], table: { databaseName: args.databaseName, name: args.tableName } },
+            { principal: this.role.arn, permissions: ICEBERG_WRITER_LF_PERMISSIONS, table: { databaseName: args.databaseName, name: args.tableName } },
             parent,
           ),
           new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: args.databaseName } }, parent),

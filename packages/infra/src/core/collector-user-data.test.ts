@@ -16,6 +16,7 @@ const args: CollectorUserDataArgs = {
     databaseName: "defi_sentiment_dev",
     workgroupName: "defi-sentiment-dev",
     rescoreStreamName: "defi-sentiment-dev-rescore",
+    metricNamespace: "defi-sentiment-dev/lifecycle",
   },
 };
 
@@ -67,13 +68,17 @@ describe("collector user data", () => {
     expect(w).toContain(
       'X_BEARER_TOKEN="$(aws --region eu-west-1 ssm get-parameter --with-decryption --name /defi-sentiment-dev/x-bearer-token --query Parameter.Value --output text)"\nexport X_BEARER_TOKEN\n',
     );
-    expect(w.trimEnd().split("\n").at(-1)).toBe(
-      "exec /usr/bin/node-22 /opt/defi-sentiment-lifecycle/current/compliance.mjs --aws --bucket lake-b1 --database defi_sentiment_dev --workgroup defi-sentiment-dev --since 7d",
+    expect(w).toContain(
+      "\n/usr/bin/node-22 /opt/defi-sentiment-lifecycle/current/compliance.mjs --aws --bucket lake-b1 --database defi_sentiment_dev --workgroup defi-sentiment-dev --since 7d\n",
+    );
+    expect(w).toContain(
+      "\naws --region eu-west-1 cloudwatch put-metric-data --namespace defi-sentiment-dev/lifecycle --metric-name ComplianceCheckSucceeded --value 1 --unit Count \\\n",
     );
     expect(collectorUserData(args)).toContain(`<<'SH'\n${w}SH\n`);
   });
 
   it("refuses a lifecycle value that would need shell quoting", () => {
     expect(() => collectorUserData({ ...args, lifecycle: { ...args.lifecycle, workgroupName: "wg; rm -rf /" } })).toThrow(/ATHENA_WORKGROUP has characters not allowed/);
+    expect(() => complianceWrapper({ ...args, lifecycle: { ...args.lifecycle, metricNamespace: "ns $(id)" } })).toThrow(/metricNamespace has characters not allowed/);
   });
 });

@@ -9,8 +9,10 @@
  * systemd timer that runs the X compliance check
  * daily (`compliance.mjs --aws …`, the code behind `npm run compliance -- --aws`). The check reads
  * the token from the environment, so its wrapper fetches the same SecureString at each run; the
- * token is never written to disk or user data.
+ * token is never written to disk or user data. After a successful run the wrapper publishes the
+ * success heartbeat (core/lifecycle-metric.ts) that the compliance alarm watches.
  */
+import { COMPLIANCE_SUCCESS_METRIC } from "./lifecycle-metric.ts";
 
 export interface CollectorUserDataArgs {
   region: string;
@@ -36,6 +38,8 @@ export interface LifecycleUserDataArgs {
   workgroupName: string;
   /** The rescore delivery stream, for operators running `rescore.mjs --aws` on the host. */
   rescoreStreamName: string;
+  /** CloudWatch namespace of the compliance check's success heartbeat (`lifecycleMetricNamespace`). */
+  metricNamespace: string;
 }
 
 export const COLLECTOR_SPOOL_DIR = "/var/spool/defi-sentiment";
@@ -102,13 +106,22 @@ export function lifecycleEnvironment(a: CollectorUserDataArgs): Record<string, s
   };
 }
 
-/** Wrapper run by the compliance service: token from SSM into the process environment only. */
+/**
+ * Wrapper run by the compliance service: token from SSM into the process environment only, then the
+ * check; only when it exits 0 (`set -e` ends the script with the check's own status otherwise) one
+ * success data point for the heartbeat alarm. A failed publish is reported but does not turn a
+ * successful check into a failed unit: the missing data point raises the alarm anyway.
+ */
 export function complianceWrapper(a: CollectorUserDataArgs): string {
+  const region = plain("region", a.region);
   return `#!/bin/bash
 set -euo pipefail
-X_BEARER_TOKEN="$(aws --region ${plain("region", a.region)} ssm get-parameter --with-decryption --name ${plain("tokenParameterName", a.tokenParameterName)} --query Parameter.Value --output text)"
+X_BEARER_TOKEN="$(aws --region ${region} ssm get-parameter --with-decryption --name ${plain("tokenParameterName", a.tokenParameterName)} --query Parameter.Value --output text)"
 export X_BEARER_TOKEN
-exec ${complianceCommandLine(a)}
+${complianceCommandLine(a)}
+unset X_BEARER_TOKEN
+aws --region ${region} cloudwatch put-metric-data --namespace ${plain("metricNamespace", a.lifecycle.metricNamespace)} --metric-name ${COMPLIANCE_SUCCESS_METRIC} --value 1 --unit Count \\
+  || echo "compliance check succeeded, but its heartbeat (${COMPLIANCE_SUCCESS_METRIC}) was not published, so the compliance alarm will fire" >&2
 `;
 }
 

@@ -122,6 +122,8 @@ export interface LifecycleGrants {
   /** The table's data and metadata prefix, e.g. `table/scored_posts/`. */
   tablePrefix: string;
   rescoreStreamArn: string;
+  /** The compliance heartbeat's CloudWatch namespace (core/lifecycle-metric.ts). */
+  metricNamespace: string;
 }
 
 /**
@@ -129,7 +131,8 @@ export interface LifecycleGrants {
  * applying stream deletion notices: Athena DELETE, OPTIMIZE and VACUUM on the Iceberg table in one
  * workgroup (Athena reads and writes the table's files with the caller's credentials, and VACUUM
  * silently keeps files it may not delete), raw and error rewrites, the deletion record (written,
- * and read back as tombstones; never deleted), query results, and the rescore stream.
+ * and read back as tombstones; never deleted), query results, the rescore stream, and the
+ * compliance check's success heartbeat (PutMetricData has no resource ARN: scoped by namespace).
  */
 export function lifecycleRolePolicy(g: LifecycleGrants): PolicyDocument {
   const listable = [LAKE_PREFIXES.raw, LAKE_PREFIXES.errors, g.tablePrefix, ATHENA_RESULTS_PREFIX, LAKE_PREFIXES.compliance].map((p) => `${p}*`);
@@ -176,6 +179,13 @@ export function lifecycleRolePolicy(g: LifecycleGrants): PolicyDocument {
       Condition: { StringEquals: { "kms:ViaService": `s3.${g.region}.amazonaws.com` } },
     },
     { Sid: "RescoreStream", Effect: "Allow", Action: "firehose:PutRecordBatch", Resource: g.rescoreStreamArn },
+    {
+      Sid: "ComplianceHeartbeat",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": g.metricNamespace } },
+    },
   );
 }
 
@@ -299,7 +309,28 @@ export function keyPolicy(partition: string, accountId: string): PolicyDocument 
   );
 }
 
-/** Allow statements whose action is `*` or `service:*`, or whose resource is `*`, outside a key policy. */
+/**
+ * Actions that support no resource ARN (IAM accepts only `Resource: "*"` for them), each with the
+ * condition key that scopes it instead. A statement of only such actions may use `*` when it pins
+ * every one of those keys to exact values with `StringEquals`.
+ */
+export const RESOURCELESS_ACTIONS: Readonly<Record<string, string>> = {
+  "cloudwatch:PutMetricData": "cloudwatch:namespace",
+};
+
+function scopedByCondition(s: Statement, actions: string[]): boolean {
+  const exact = s.Condition?.["StringEquals"];
+  return actions.every((a) => {
+    const key = RESOURCELESS_ACTIONS[a];
+    const values = key === undefined || exact === undefined ? [] : ([] as string[]).concat(exact[key] ?? []);
+    return values.length > 0 && values.every((v) => v !== "" && !/[*?]/.test(v));
+  });
+}
+
+/**
+ * Allow statements whose action is `*` or `service:*`, or whose resource is `*` (outside a key
+ * policy, and unless every action is resourceless and scoped by its condition key).
+ */
 export function wildcardFindings(d: PolicyDocument, where: string, isKeyPolicy = false): string[] {
   const out: string[] = [];
   d.Statement.forEach((s, i) => {
@@ -307,7 +338,7 @@ export function wildcardFindings(d: PolicyDocument, where: string, isKeyPolicy =
     const actions = ([] as string[]).concat(s.Action);
     const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
     for (const a of actions) if (a === "*" || a.endsWith(":*")) out.push(`${where} statement ${i}: wildcard action ${a}`);
-    if (!isKeyPolicy && resources.includes("*")) out.push(`${where} statement ${i}: Resource "*" for ${actions.join(", ")}`);
+    if (!isKeyPolicy && resources.includes("*") && !scopedByCondition(s, actions)) out.push(`${where} statement ${i}: Resource "*" for ${actions.join(", ")}`);
   });
   return out;
 }
