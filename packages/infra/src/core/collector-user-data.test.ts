@@ -1,24 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { collectorUserData, complianceUnits, complianceWrapper, type CollectorUserDataArgs } from "./collector-user-data.ts";
+import { collectorUserData, complianceUnits, complianceWrapper } from "./collector-user-data.ts";
+import { userDataArgs } from "../../test/fixtures/user-data-args.ts";
 
-const args: CollectorUserDataArgs = {
-  region: "eu-west-1",
-  bucket: "lake-b1",
-  bundleKey: "artifacts/collector/collector.zip",
-  bundleVersion: "v-1",
-  entry: "index.mjs",
-  command: "run",
-  streamName: "defi-sentiment-dev-posts",
-  tokenParameterName: "/defi-sentiment-dev/x-bearer-token",
-  lifecycle: {
-    bundleKey: "artifacts/lifecycle/lifecycle.zip",
-    bundleVersion: "lv-1",
-    databaseName: "defi_sentiment_dev",
-    workgroupName: "defi-sentiment-dev",
-    rescoreStreamName: "defi-sentiment-dev-rescore",
-    metricNamespace: "defi-sentiment-dev/lifecycle",
-  },
-};
+const args = userDataArgs;
 
 describe("collector user data", () => {
   it("installs Node 22, fetches the bundle and runs it as a restarting systemd service with its environment", () => {

@@ -7,28 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { complianceWrapper, type CollectorUserDataArgs } from "./collector-user-data.ts";
+import { complianceWrapper } from "./collector-user-data.ts";
 import { COMPLIANCE_SUCCESS_METRIC, lifecycleMetricNamespace } from "./lifecycle-metric.ts";
+import { userDataArgs } from "../../test/fixtures/user-data-args.ts";
 
 const NODE = "/usr/bin/node-22";
-const args: CollectorUserDataArgs = {
-  region: "eu-west-1",
-  bucket: "lake-b1",
-  bundleKey: "artifacts/collector/collector.zip",
-  bundleVersion: "v-1",
-  entry: "index.mjs",
-  command: "run",
-  streamName: "defi-sentiment-dev-posts",
-  tokenParameterName: "/defi-sentiment-dev/x-bearer-token",
-  lifecycle: {
-    bundleKey: "artifacts/lifecycle/lifecycle.zip",
-    bundleVersion: "lv-1",
-    databaseName: "defi_sentiment_dev",
-    workgroupName: "defi-sentiment-dev",
-    rescoreStreamName: "defi-sentiment-dev-rescore",
-    metricNamespace: lifecycleMetricNamespace("defi-sentiment-dev"),
-  },
-};
+const args = userDataArgs;
 
 let dir: string;
 let script: string;
