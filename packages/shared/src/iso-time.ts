@@ -43,21 +43,35 @@ export function isoOfMs(ms: number): string {
 /** `date.toISOString()`. */
 export const isoOf = (date: Date): string => isoOfMs(date.getTime());
 
-const CANONICAL = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)\.\d{3}Z$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The digit at `i` of `s` (0–9), or -1: read by char code, as a regex match would cost a match array and substrings. */
+function digitAt(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** Whether `text` is `YYYY-MM-DDTHH:MM:SS.mmmZ` with a real date, hours 00–23 and minutes and seconds 00–59. */
+function isCanonical(text: string): boolean {
+  if (text.length !== 24) return false;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 /* T */) return false;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90 /* Z */) return false;
+  for (const i of DIGIT_POSITIONS) if (digitAt(text, i) < 0) return false;
+  const hour = digitAt(text, 11) * 10 + digitAt(text, 12);
+  if (hour > 23 || digitAt(text, 14) > 5 || digitAt(text, 17) > 5) return false;
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /**
  * `new Date(text).toISOString()`: a timestamp already in that form (as X writes them) is
  * returned as it is once its fields are checked; anything else goes through Date.
  */
 export function canonicalIso(text: string): string {
-  const m = CANONICAL.exec(text);
-  if (m) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return text;
-  }
-  return new Date(text).toISOString();
+  return isCanonical(text) ? text : new Date(text).toISOString();
 }

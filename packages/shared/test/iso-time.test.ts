@@ -36,3 +36,21 @@ describe("canonicalIso", () => {
     for (const text of cases) expect(viaDate(() => canonicalIso(text)), text).toBe(viaDate(() => new Date(text).toISOString()));
   });
 });
+
+describe("canonicalIso, fuzzed", () => {
+  it("agrees with new Date(text).toISOString() on 200k timestamps with a character changed, dropped or added", () => {
+    const r = seededRandom(7);
+    const alphabet = "0123456789-:.TZ+ x";
+    for (let i = 0; i < 200_000; i++) {
+      let text = new Date(Math.floor(r() * 253_402_300_800_000)).toISOString();
+      const at = Math.floor(r() * text.length);
+      const c = alphabet[Math.floor(r() * alphabet.length)]!;
+      const op = Math.floor(r() * 4);
+      // 0: unchanged; 1: one character replaced; 2: one removed; 3: one inserted
+      if (op === 1) text = text.slice(0, at) + c + text.slice(at + 1);
+      else if (op === 2) text = text.slice(0, at) + text.slice(at + 1);
+      else if (op === 3) text = text.slice(0, at) + c + text.slice(at);
+      expect(viaDate(() => canonicalIso(text)), text).toBe(viaDate(() => new Date(text).toISOString()));
+    }
+  });
+});
