@@ -77,10 +77,17 @@ describe("Firehose records", () => {
   });
 
   it("encode a batch into records byte for byte as one at a time, each its own newline-terminated line", () => {
-    const values = [{}, { t: "é 😀 \u0000 \ud800" }, { id: "1" }, { t: "x".repeat(70_000) }, null, [1, "ü"], { t: "\n" }];
+    const values = [{}, { t: "é 😀 \u0000 \ud800" }, { id: "1" }, { t: "x".repeat(70_000) }, null, [1, "ü"], { t: "\n" }, { t: "ü".repeat(1_500_000) }, { id: "2" }];
+    const expected = values.map((v) => encodeFirehoseRecord(v).toString("base64"));
     const batch = encodeFirehoseRecords(values);
-    expect(batch.map((b) => b.toString("base64"))).toEqual(values.map((v) => encodeFirehoseRecord(v).toString("base64")));
+    expect(batch.map((b) => b.toString("base64"))).toEqual(expected);
     expect(encodeFirehoseRecords([])).toEqual([]);
+    // the records own their bytes: later encodings through the shared scratch leave them as they were
+    const small = encodeFirehoseRecords([{ id: "3" }, { t: "é" }]);
+    encodeFirehoseRecords([{ id: "4" }, { t: "y" }]);
+    firehoseDataOf(JSON.stringify({ t: "z".repeat(100) }));
+    expect(batch.map((b) => b.toString("base64"))).toEqual(expected);
+    expect(small.map((b) => b.toString())).toEqual(['{"id":"3"}\n', '{"t":"é"}\n']);
   });
 
   it("give packed data memory of its own: the memory handed in when it holds the bytes, else new and rounded up", () => {
