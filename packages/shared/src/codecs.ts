@@ -243,5 +243,23 @@ export function decodeRecordBytes(bytes: Uint8Array, where: string): unknown {
   return parseJsonSafe(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), where);
 }
 
+/**
+ * `decodeRecordBytes` for records packed back to back in `data` (record i ends at `ends[i]`), as
+ * the local delivery stream hands them to the transformation. One UTF-8 check of the whole buffer
+ * stands for every record's when no record starts inside a character (a continuation byte), and
+ * each record is then decoded straight from the buffer, with no view per record.
+ */
+export function packedRecordDecoder(data: Buffer, ends: ArrayLike<number>): (i: number, where: string) => unknown {
+  let whole = isUtf8(data);
+  for (let i = 1; whole && i < ends.length; i++) {
+    const b = data[ends[i - 1]!];
+    if (b !== undefined && b >= 0x80 && b <= 0xbf) whole = false;
+  }
+  return (i, where) => {
+    const start = i === 0 ? 0 : ends[i - 1]!;
+    return whole ? parseJsonSafe(data.toString("utf8", start, ends[i]), where) : decodeRecordBytes(data.subarray(start, ends[i]), where);
+  };
+}
+
 /** Length of the base64 text of `bytes` bytes. */
 export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, decodeFirehoseData, decodeNdjson, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, packedBuffer, parseJsonSafe, quoteBigIntegers, seededRandom } from "../src/index.ts";
+import { isUtf8 } from "node:buffer";
+import { DecodeError, decodeFirehoseData, decodeNdjson, decodeRecordBytes, packedRecordDecoder, encodeFirehoseRecord, encodeFirehoseRecords, encodeNdjson, firehoseDataOf, packedBuffer, parseJsonSafe, quoteBigIntegers, seededRandom } from "../src/index.ts";
 
 describe("JSON that keeps big integers", () => {
   it("quotes long integers outside strings only", () => {
@@ -108,5 +109,39 @@ describe("Firehose records", () => {
     expect(() => decodeFirehoseData(Buffer.from("{x").toString("base64"), "c")).toThrow(/c: invalid JSON/);
     expect(first).toEqual({ id: "1", t: "first" });
     expect(second).toEqual(big);
+  });
+});
+
+describe("packedRecordDecoder", () => {
+  const pack = (records: Buffer[]) => {
+    const ends = new Uint32Array(records.length);
+    let at = 0;
+    records.forEach((r, i) => (ends[i] = at += r.length));
+    return { data: Buffer.concat(records), ends };
+  };
+  const outcome = (f: () => unknown) => {
+    try {
+      return f();
+    } catch (err) {
+      return `${(err as Error).name}: ${(err as Error).message}`;
+    }
+  };
+  const same = (records: Buffer[]) => {
+    const { data, ends } = pack(records);
+    const decode = packedRecordDecoder(data, ends);
+    records.forEach((r, i) => expect(outcome(() => decode(i, `records[${i}]`)), String(i)).toEqual(outcome(() => decodeRecordBytes(r, `records[${i}]`))));
+  };
+
+  it("decodes each record as decodeRecordBytes does, valid UTF-8 or not", () => {
+    same([Buffer.from('{"t":"é 😀"}\n'), Buffer.from('{"id":12345678901234567890}\n'), Buffer.from("not json\n"), Buffer.from("\n"), Buffer.from([0x7b, 0xff, 0x7d]), Buffer.from('{"t":"x"}')]);
+  });
+
+  it("refuses both halves of a character split across two records, though the whole buffer is valid UTF-8", () => {
+    const euro = Buffer.from('"€"');
+    const records = [euro.subarray(0, 2), euro.subarray(2)];
+    expect(isUtf8(Buffer.concat(records))).toBe(true);
+    same(records);
+    const { data, ends } = pack(records);
+    expect(() => packedRecordDecoder(data, ends)(1, "records[1]")).toThrow(/records\[1\]: data is not valid UTF-8/);
   });
 });
