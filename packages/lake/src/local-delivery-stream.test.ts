@@ -104,6 +104,48 @@ describe("local delivery stream", () => {
     expect(ids).toEqual(["1", "2", "3", "4"]);
   });
 
+  it("backs up records byte for byte, adding the newline a record lacks, in arrival order within each partition", async () => {
+    const dropAll: PackedTransform = async (p) => ({ recordIds: p.recordIds, results: p.recordIds.map(() => "Dropped"), data: new Uint8Array(0), ends: new Uint32Array(p.recordIds.length) });
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: () => Promise.reject(new Error("unused")), packedTransform: dropAll });
+    const at = (h: number, id: string) => `{"id":"${id}","created_at":"2026-11-13T0${h}:00:00.000Z"}`;
+    const records = [at(1, "a"), at(1, "b") + "\n", at(1, "c"), "", at(2, "d") + "\n", at(2, "e"), at(1, "f") + "\n", at(1, "g") + "\n", "{}", at(2, "h") + "\n"];
+    await stream.putRecordBatch(records.map((r) => Buffer.from(r)));
+    await stream.close();
+    const byPartition = Object.fromEntries(files("raw").map((f) => [path.relative(dir, path.dirname(f)), gunzipSync(readFileSync(f)).toString()]));
+    const arrival = path.relative(dir, path.dirname(files("raw").find((f) => !/hour=0[12]/.test(f))!));
+    expect(byPartition).toEqual({
+      "raw/dt=2026-11-13/hour=01": `${at(1, "a")}\n${at(1, "b")}\n${at(1, "c")}\n${at(1, "f")}\n${at(1, "g")}\n`,
+      "raw/dt=2026-11-13/hour=02": `${at(2, "d")}\n${at(2, "e")}\n${at(2, "h")}\n`,
+      [arrival]: "\n{}\n", // no created_at: the arrival hour
+    });
+    expect(stream.stats.dropped).toBe(records.length);
+  });
+
+  it("lands every Ok row of a packed answer whatever its order, gaps and missing newlines", async () => {
+    // the answer lists records in reverse, every third fails (no bytes) and every fourth row lacks its newline
+    const packed: PackedTransform = async (p) => {
+      const answer = packResponse(await transform(eventOfPacked(p)));
+      const n = answer.recordIds.length;
+      const order = Array.from({ length: n }, (_, k) => n - 1 - k);
+      const rows = order.map((j) => Buffer.from(answer.data.subarray(j === 0 ? 0 : answer.ends[j - 1], answer.ends[j])));
+      const results = order.map((j, k) => (k % 3 === 1 ? "ProcessingFailed" : answer.results[j]!));
+      const data = Buffer.concat(rows.map((r, k) => (results[k] !== "Ok" ? Buffer.alloc(0) : k % 4 === 2 ? r.subarray(0, r.length - 1) : r)));
+      let end = 0;
+      const ends = Uint32Array.from(rows, (r, k) => (end += results[k] !== "Ok" ? 0 : k % 4 === 2 ? r.length - 1 : r.length));
+      return { recordIds: order.map((j) => answer.recordIds[j]!), results, data, ends };
+    };
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform: () => Promise.reject(new Error("unused")), packedTransform: packed, transformBatchBytes: 8 * base64Size(post(1)) });
+    const ids = Array.from({ length: 60 }, (_, i) => i + 1);
+    await stream.putRecordBatch(ids.map((id) => post(id, { text: `post ${id}` })));
+    await stream.close();
+    const rows = await wh.query("SELECT id, text FROM scored_posts");
+    expect(rows.length + stream.stats.processingFailed).toBe(60);
+    expect(stream.stats.processingFailed).toBeGreaterThan(10);
+    for (const r of rows) expect(r.text).toBe(`post ${r.id}`);
+    const failed = files("errors/processing-failed").flatMap(lines).map((l) => Number(JSON.parse(Buffer.from(JSON.parse(l).raw_data, "base64").toString()).id));
+    expect([...rows.map((r) => Number(r.id)), ...failed].sort((a, b) => a - b)).toEqual(ids);
+  });
+
   it("writes failed records to errors/processing-failed with the reason, and keeps their neighbours", async () => {
     const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
     await stream.putRecordBatch([post(1), post(2, { text: "bad" }), post(3)]);

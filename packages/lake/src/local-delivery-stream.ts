@@ -399,19 +399,56 @@ export class LocalDeliveryStream implements RecordSink {
     if (response.memory) answers.push(response.memory);
     // Answers come back in request order; a map is built only for one that does not.
     const ids = response.recordIds;
+    const { results, bytes, ends } = response;
     let byId: Map<string, number> | null = null;
-    recordIds.forEach((id, i) => {
+    // Ok rows lying back to back in the answer (all of a packed one's, in order) are kept as one
+    // view per run of them, by offsets, rather than a view per row
+    let run: Buffer | null = null;
+    let runFrom = 0;
+    let runTo = 0;
+    let runRows = 0;
+    const endRun = () => {
+      if (runRows > 0) okRows.addRun(run!.subarray(runFrom, runTo), runRows);
+      runRows = 0;
+    };
+    for (let i = 0; i < recordIds.length; i++) {
       let j: number | undefined = i;
-      if (ids[i] !== id) {
+      if (ids[i] !== recordIds[i]) {
         byId ??= new Map(ids.map((rid, k) => [rid, k]));
-        j = byId.get(id);
+        j = byId.get(recordIds[i]!);
       }
-      if (j === undefined) return fail(i, "Lambda.MissingRecordId: the transformation did not return this record");
-      const result = response.results[j];
-      if (result === "Dropped") return void this.stats.dropped++;
-      if (result !== "Ok") return fail(i, `Lambda.ProcessingFailed: ${result}`);
-      okRows.add(asLine(response.data(j)));
-    });
+      if (j === undefined) {
+        fail(i, "Lambda.MissingRecordId: the transformation did not return this record");
+        continue;
+      }
+      const result = results[j];
+      if (result === "Dropped") {
+        this.stats.dropped++;
+        continue;
+      }
+      if (result !== "Ok") {
+        fail(i, `Lambda.ProcessingFailed: ${result}`);
+        continue;
+      }
+      const row = bytes ?? response.data!(j);
+      const from = bytes ? (j === 0 ? 0 : ends![j - 1]!) : 0;
+      const to = bytes ? ends![j]! : row.length;
+      if (to === from || row[to - 1] !== NEWLINE) {
+        // not a whole line: its own piece, with the newline added
+        endRun();
+        okRows.add(asLine(row.subarray(from, to)));
+      } else if (runRows > 0 && row === run && from === runTo) {
+        runTo = to;
+        runRows++;
+      } else {
+        endRun();
+        run = row;
+        runFrom = from;
+        runTo = to;
+        runRows = 1;
+      }
+    }
+    endRun();
   }
 
   /** Invokes `transform` with the Lambda event of records [from, to). */
@@ -438,24 +475,47 @@ export class LocalDeliveryStream implements RecordSink {
       const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends, ...(reuse ? { reuse } : {}) });
       if (out.spent && this.spentPacks.length < 64) this.spentPacks.push(out.spent);
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      return { recordIds: out.recordIds, results: out.results, data: (j) => bytes.subarray(j === 0 ? 0 : out.ends[j - 1], out.ends[j]), memory: out.data.buffer as ArrayBuffer };
+      return { recordIds: out.recordIds, results: out.results, bytes, ends: out.ends, memory: out.data.buffer as ArrayBuffer };
     };
   }
 
   /** Source-record backup, partitioned by each post's own date (arrival time when unreadable). */
   private async writeRaw(records: RecordRun, at: Date): Promise<void> {
-    // A partition's records mostly lie back to back in the run: a few views (one when posts come
-    // in time order), and a single view is compressed straight from the run, with no copy
-    const groups = new Map<string, RowPieces>();
+    // A partition's records mostly lie back to back in the run: read in place, a view per run of
+    // them (one when posts come in time order), and a single view is compressed straight from
+    // the run, with no copy
+    const groups = new Map<string, Buffer[]>();
     const partitions = new RawPartitions();
+    const bytes = records.bytes;
+    let prefix = "";
+    let from = 0;
+    let to = 0;
+    const add = (piece: Buffer) => {
+      const pieces = groups.get(prefix);
+      if (pieces) pieces.push(piece);
+      else groups.set(prefix, [piece]);
+    };
+    const endRun = () => {
+      if (to > from) add(bytes.subarray(from, to));
+      from = to;
+    };
     for (let i = 0; i < records.length; i++) {
-      const data = records.data(i);
-      const prefix = partitions.of(data, records.arrivedAt(i));
-      let group = groups.get(prefix);
-      if (!group) groups.set(prefix, (group = new RowPieces()));
-      group.add(asLine(data));
+      const end = records.end(i);
+      const p = partitions.of(bytes, to, end, records.arrivedAt(i));
+      if (p !== prefix) {
+        endRun();
+        prefix = p;
+      }
+      const whole = end > to && bytes[end - 1] === NEWLINE;
+      to = end;
+      if (!whole) {
+        // not a whole line: the newline is added after it
+        endRun();
+        add(NEWLINE_BYTES);
+      }
     }
-    await Promise.all([...groups].map(([prefix, { pieces }]) => this.writeObject(prefix, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), at)));
+    endRun();
+    await Promise.all([...groups].map(([prefix, pieces]) => this.writeObject(prefix, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), at)));
   }
 
   private async writeErrors(failures: ErrorRecord[], at: Date): Promise<void> {
@@ -486,18 +546,24 @@ const gzipAsync = promisify(gzip);
 // on the event loop once per chunk, and the 16 KiB default made thousands of callbacks a run.
 const GZIP = { level: 1, chunkSize: 256 * 1024 };
 
-/** A transformation's answer, whichever form it came in: ids and results in response order, and an Ok record's bytes. */
+/**
+ * A transformation's answer, whichever form it came in: ids and results in response order, and an
+ * Ok record's bytes: `bytes[ends[j - 1] ?? 0 … ends[j])` of a packed answer, else `data(j)`.
+ */
 interface Outcomes {
   recordIds: string[];
   results: string[];
-  data(j: number): Buffer;
+  bytes?: Buffer;
+  ends?: ArrayLike<number>;
+  data?(j: number): Buffer;
   /** The memory `data` lives in, when it is the answer's own (a packed answer). */
   memory?: ArrayBuffer;
 }
 
+const NEWLINE = 10;
 const NEWLINE_BYTES = Buffer.from("\n");
 /** The bytes as one NDJSON line: with their newline, added when missing. */
-const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE_BYTES[0] ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
+const asLine = (bytes: Buffer): Buffer => (bytes.at(-1) === NEWLINE ? bytes : Buffer.concat([bytes, NEWLINE_BYTES]));
 
 const emptyStaged = (started: Date): Staged => ({ records: 0, okRows: new RowPieces(), failures: [], started, answers: [] });
 

@@ -47,7 +47,7 @@ describe("raw partitions", () => {
     for (let i = 0; i < 20_000; i++) {
       const data = recordOf(rand, timestampOf(rand));
       const arrivedAt = Date.UTC(2026, 10, 20, 7) + i;
-      const prefix = partitions.of(data, arrivedAt);
+      const prefix = partitions.of(data, 0, data.length, arrivedAt);
       expect(prefix, data.toString()).toBe(general(data, arrivedAt));
       if (prefix === last) hits++;
       last = prefix;
@@ -55,14 +55,40 @@ describe("raw partitions", () => {
     expect(hits).toBeGreaterThan(2_000); // the cached path really ran
   });
 
+  it("read records in place, back to back in one buffer, as each on its own", () => {
+    const rand = seededRandom(7);
+    const records: Buffer[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const kind = rand();
+      // runs of records without the key, and records cut short inside the key, whose next record completes it
+      if (kind < 0.1) records.push(Buffer.from(`{"id":"${i}","text":"no date"}\n`));
+      else if (kind < 0.15) records.push(Buffer.from(`{"id":"${i}","created_a`));
+      else if (kind < 0.2) records.push(Buffer.from(`t":"2026-11-13T05:00:00.000Z"}\n`));
+      else if (kind < 0.22) records.push(Buffer.alloc(0));
+      else records.push(recordOf(rand, timestampOf(rand)));
+    }
+    for (let i = 0; i < 300; i++) records.push(Buffer.from(`{"id":"tail${i}"}\n`)); // no key to the end
+    const bytes = Buffer.concat(records);
+    const partitions = new RawPartitions();
+    let start = 0;
+    records.forEach((data, i) => {
+      const arrivedAt = Date.UTC(2026, 10, 20, 7) + i * 60_000;
+      expect(partitions.of(bytes, start, start + data.length, arrivedAt), `${i}: ${data.toString()}`).toBe(general(data, arrivedAt));
+      start += data.length;
+    });
+  });
+
   it("fall back to the arrival hour when the record has no readable created_at", () => {
     const partitions = new RawPartitions();
     const arrivedAt = Date.UTC(2026, 10, 20, 7, 30);
-    expect(partitions.of(Buffer.from('{"id":"1"}'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
-    expect(partitions.of(Buffer.from('{"created_at":"2026-11-13T05:00:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-13/hour=05/");
-    expect(partitions.of(Buffer.from('{"created_at":"2026-11-13T05:61:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
+    const at = (data: Buffer, arrivedAt: number) => partitions.of(data, 0, data.length, arrivedAt);
+    expect(at(Buffer.from('{"id":"1"}'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
+    expect(at(Buffer.from('{"created_at":"2026-11-13T05:00:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-13/hour=05/");
+    // a created_at more than 64 KiB into the record is not looked for, even in the cached hour
+    expect(at(Buffer.from(`{"text":"${"x".repeat(70_000)}","created_at":"2026-11-13T05:00:00.000Z"}\n`), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
+    expect(at(Buffer.from('{"created_at":"2026-11-13T05:61:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
     // Date reads T24:00 as the next midnight but refuses T24:30: no hour is cached from the first
-    expect(partitions.of(Buffer.from('{"created_at":"2026-11-13T24:00:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-14/hour=00/");
-    expect(partitions.of(Buffer.from('{"created_at":"2026-11-13T24:30:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
+    expect(at(Buffer.from('{"created_at":"2026-11-13T24:00:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-14/hour=00/");
+    expect(at(Buffer.from('{"created_at":"2026-11-13T24:30:00.000Z"}\n'), arrivedAt)).toBe("raw/dt=2026-11-20/hour=07/");
   });
 });

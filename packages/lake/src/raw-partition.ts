@@ -49,10 +49,18 @@ function restIsCanonical(data: Buffer, v: number): boolean {
   );
 }
 
-/** `rawPrefix(createdAtOf(data) ?? new Date(arrivedAt))`, remembering the last hour seen. */
+/**
+ * `rawPrefix(createdAtOf(record) ?? new Date(arrivedAt))` of the record `bytes[start … end)`,
+ * remembering the last hour seen. Records are read in place (no view per record); `bytes` must
+ * not change while one instance reads it.
+ */
 export class RawPartitions {
   private key = Buffer.alloc(KEY_BYTES);
   private prefix: string | null = null;
+  /** The last search for the key: from `searchedFrom` in `searched`, first found at `found` (-1: none). */
+  private searched: Buffer | null = null;
+  private searchedFrom = 0;
+  private found = -1;
 
   /** Compared here rather than by `Buffer.compare`: a native call costs more than 13 bytes. */
   private sameKey(data: Buffer, v: number): boolean {
@@ -60,17 +68,30 @@ export class RawPartitions {
     return true;
   }
 
-  of(data: Buffer, arrivedAt: number): string {
-    const at = data.indexOf(CREATED_AT_KEY);
+  /**
+   * Where the key first occurs in `bytes` at or after `start` (perhaps past the record). A search
+   * that ran past records without the key answers for them too: records with no key cost one
+   * pass over the bytes, not one to the end of the buffer each.
+   */
+  private keyFrom(bytes: Buffer, start: number): number {
+    if (bytes === this.searched && start >= this.searchedFrom && (this.found === -1 || start <= this.found)) return this.found;
+    this.searched = bytes;
+    this.searchedFrom = start;
+    return (this.found = bytes.indexOf(CREATED_AT_KEY, start));
+  }
+
+  of(bytes: Buffer, start: number, end: number, arrivedAt: number): string {
+    const at = this.keyFrom(bytes, start);
     const v = at + VALUE_AT;
-    const compact = at !== -1 && at <= 64 * 1024 && data[at + CREATED_AT_KEY.length] === 58 && data[at + CREATED_AT_KEY.length + 1] === 34 && v + ISO_BYTES < data.length;
-    if (compact && this.prefix !== null && this.sameKey(data, v) && restIsCanonical(data, v)) return this.prefix;
-    const createdAt = createdAtOf(data);
+    // a key found past the record (or running over its end) fails `v + ISO_BYTES < end`
+    const compact = at !== -1 && at - start <= 64 * 1024 && v + ISO_BYTES < end && bytes[at + CREATED_AT_KEY.length] === 58 && bytes[at + CREATED_AT_KEY.length + 1] === 34;
+    if (compact && this.prefix !== null && this.sameKey(bytes, v) && restIsCanonical(bytes, v)) return this.prefix;
+    const createdAt = createdAtOf(bytes.subarray(start, end));
     const prefix = rawPrefix(createdAt ?? new Date(arrivedAt));
     // only a plain UTC timestamp in the compact form becomes the cached hour: then every later one
     // with the same date and hour reads the same (a Date-only form such as T24:00 would not)
-    if (compact && createdAt !== null && createdAt.length === ISO_BYTES && PLAIN_HOUR.test(createdAt) && restIsCanonical(data, v)) {
-      data.copy(this.key, 0, v, v + KEY_BYTES);
+    if (compact && createdAt !== null && createdAt.length === ISO_BYTES && PLAIN_HOUR.test(createdAt) && restIsCanonical(bytes, v)) {
+      bytes.copy(this.key, 0, v, v + KEY_BYTES);
       this.prefix = prefix;
     }
     return prefix;

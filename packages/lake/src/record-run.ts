@@ -7,19 +7,19 @@ import { packedBuffer } from "@defi-sentiment/shared";
  * cost the garbage collector a full mark each time).
  */
 export class RecordRun {
-  private bytes: Buffer;
+  private memory: Buffer;
   private readonly ends: number[] = [];
   private readonly arrivals: number[] = [];
 
   /** `reuse`: memory of a run no longer needed (see `release`), used when it holds `capacity`. */
   constructor(capacity = 64 * 1024, reuse?: Buffer) {
-    this.bytes = reuse && reuse.length >= capacity ? reuse : Buffer.allocUnsafeSlow(Math.max(1024, capacity));
+    this.memory = reuse && reuse.length >= capacity ? reuse : Buffer.allocUnsafeSlow(Math.max(1024, capacity));
   }
 
   /** Gives up this run's memory for a new run to reuse; the run must not be read after. */
   release(): Buffer {
-    const bytes = this.bytes;
-    this.bytes = Buffer.alloc(0);
+    const bytes = this.memory;
+    this.memory = Buffer.alloc(0);
     this.ends.length = 0;
     this.arrivals.length = 0;
     return bytes;
@@ -37,23 +37,32 @@ export class RecordRun {
 
   push(data: Uint8Array, arrivedAt: number): void {
     const at = this.byteLength;
-    if (at + data.byteLength > this.bytes.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, at + data.byteLength));
-      this.bytes.copy(bigger, 0, 0, at);
-      this.bytes = bigger;
+    if (at + data.byteLength > this.memory.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.memory.length, at + data.byteLength));
+      this.memory.copy(bigger, 0, 0, at);
+      this.memory = bigger;
     }
-    this.bytes.set(data, at);
+    this.memory.set(data, at);
     this.ends.push(at + data.byteLength);
     this.arrivals.push(arrivedAt);
+  }
+
+  /** The memory records lie in: record i is `bytes[start(i) … end(i))`; valid until the next push or `release`. */
+  get bytes(): Buffer {
+    return this.memory;
   }
 
   start(i: number): number {
     return i === 0 ? 0 : this.ends[i - 1]!;
   }
 
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
   /** Record i's bytes (a view: valid while this run lives). */
   data(i: number): Buffer {
-    return this.bytes.subarray(this.start(i), this.ends[i]);
+    return this.memory.subarray(this.start(i), this.ends[i]);
   }
 
   arrivedAt(i: number): number {
@@ -67,7 +76,7 @@ export class RecordRun {
   pack(from: number, to: number, into?: ArrayBuffer): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
     const base = this.start(from);
     const data = packedBuffer(this.start(to) - base, into);
-    this.bytes.copy(data, 0, base, this.start(to));
+    this.memory.copy(data, 0, base, this.start(to));
     const ends = new Uint32Array(to - from);
     for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;
     return { data, ends, arrivals: Float64Array.from(this.arrivals.slice(from, to)) };
@@ -84,13 +93,18 @@ export class RowPieces {
   rows = 0;
 
   add(row: Buffer): void {
-    this.rows++;
+    this.addRun(row, 1);
+  }
+
+  /** `rows` whole lines back to back in `run` (one view for a run of adjacent rows, not a view per row). */
+  addRun(run: Buffer, rows: number): void {
+    this.rows += rows;
     const n = this.pieces.length;
     const last = n > 0 ? this.pieces[n - 1]! : null;
-    if (last && last.buffer === row.buffer && last.byteOffset + last.byteLength === row.byteOffset) {
-      this.pieces[n - 1] = Buffer.from(last.buffer, last.byteOffset, last.byteLength + row.byteLength);
+    if (last && last.buffer === run.buffer && last.byteOffset + last.byteLength === run.byteOffset) {
+      this.pieces[n - 1] = Buffer.from(last.buffer, last.byteOffset, last.byteLength + run.byteLength);
     } else {
-      this.pieces.push(row);
+      this.pieces.push(run);
     }
   }
 }
