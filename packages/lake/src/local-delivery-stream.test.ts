@@ -200,6 +200,49 @@ describe("local delivery stream", () => {
     expect(await wh.count()).toBe(2);
   });
 
+  it("reads a binary journal of version 2 (a header per record), dropping a record cut short", async () => {
+    const jdir = path.join(dir, ".stream", "defi-sentiment-local");
+    mkdirSync(jdir, { recursive: true });
+    const record = (b: Buffer, arrivedAt: number) => {
+      const head = Buffer.alloc(12);
+      head.writeDoubleLE(arrivedAt, 0);
+      head.writeUInt32LE(b.length, 8);
+      return Buffer.concat([head, b]);
+    };
+    const torn = record(post(3), Date.now());
+    writeFileSync(path.join(jdir, "000000000000001-x.journal"), Buffer.concat([Buffer.from("defi-sentiment journal 2\n"), record(post(1), Date.now()), record(post(2), Date.now()), torn.subarray(0, torn.length - 3)]));
+    const stream = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform });
+    expect((await wh.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["1", "2"]);
+    expect(readdirSync(jdir).filter((f) => f.endsWith(".journal"))).toEqual([]);
+    await stream.close();
+  });
+
+  it("recovers every call journaled before a crash, and none of a call cut short in its header", async () => {
+    const jdir = (lake: string) => path.join(lake, ".stream", "defi-sentiment-local");
+    const live = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform, bufferBytes: 1 << 30, bufferIntervalMs: 60_000 });
+    await live.putRecordBatch([post(1), post(2), post(3)]);
+    await live.putRecordBatch([post(4)]);
+    const [journal] = readdirSync(jdir(dir)).filter((f) => f.endsWith(".journal"));
+    const bytes = readFileSync(path.join(jdir(dir), journal!));
+    await live.putRecordBatch([post(5), post(6)]);
+    const whole = readFileSync(path.join(jdir(dir), journal!));
+    const crashed = mkdtempSync(path.join(os.tmpdir(), "lds-crash-"));
+    mkdirSync(jdir(crashed), { recursive: true });
+    // the third call's block cut inside its record lengths: the first two calls are whole
+    writeFileSync(path.join(jdir(crashed), journal!), whole.subarray(0, bytes.length + 14));
+    const wh2 = await Warehouse.open(path.join(crashed, "warehouse.duckdb"));
+    try {
+      const restarted = await LocalDeliveryStream.open({ lakeDir: crashed, warehouse: wh2, transform });
+      expect((await wh2.query("SELECT id FROM scored_posts ORDER BY id")).map((r) => r.id)).toEqual(["1", "2", "3", "4"]);
+      await restarted.close();
+    } finally {
+      wh2.close();
+      rmSync(crashed, { recursive: true, force: true });
+    }
+    await live.close();
+    expect(await wh.count()).toBe(6);
+  });
+
   it("recovers its own journal after a crash, dropping a record cut short", async () => {
     const jdir = (lake: string) => path.join(lake, ".stream", "defi-sentiment-local");
     const live = await LocalDeliveryStream.open({ lakeDir: dir, warehouse: wh, transform, bufferBytes: 1 << 30, bufferIntervalMs: 60_000 });

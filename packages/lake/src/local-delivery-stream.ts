@@ -9,7 +9,7 @@
  * collector sees as accepted survives a crash; leftover journals are processed on `open`.
  * Processing is idempotent (the table upserts by id), so replaying a journal changes nothing.
  */
-import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, writevSync } from "node:fs";
 import { mkdir, open, rename } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -239,9 +239,10 @@ export class LocalDeliveryStream implements RecordSink {
     });
     // Journal and buffer change together (no await between), so a flush never takes a journal
     // without its records; the call returns only once the journal is on disk.
-    const synced = this.journal(accepted, now);
     const before = this.buffer.byteLength;
+    const first = this.buffer.length;
     for (const r of accepted) this.buffer.push(r, now);
+    const synced = this.journal(this.buffer, first, now);
     this.stats.incomingRecords += accepted.length;
     this.stats.incomingBytes += this.buffer.byteLength - before;
     this.stats.rejectedRecords += failed.length;
@@ -327,16 +328,15 @@ export class LocalDeliveryStream implements RecordSink {
     await this.flush();
   }
 
-  /** Appends records to the open journal now; the promise resolves once they are on disk. */
-  private journal(records: Uint8Array[], arrivedAt: number): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  /** Appends the run's records from `from` on to the open journal now; the promise resolves once they are on disk. */
+  private journal(run: RecordRun, from: number, arrivedAt: number): Promise<void> {
+    if (run.length === from) return Promise.resolve();
     if (this.journalFd === null) {
       this.journalPath = path.join(this.journalDir, `${Date.now().toString().padStart(15, "0")}-${randomUUID()}.journal`);
       this.journalFd = openSync(this.journalPath, "a");
       writeSync(this.journalFd, JOURNAL_MAGIC);
     }
-    const bytes = encodeJournal(records, arrivedAt);
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.journalFd, bytes, at);
+    writeAllSync(this.journalFd, [journalHeader(run, from, arrivedAt), run.bytes.subarray(run.start(from), run.byteLength)]);
     const synced = fsyncAsync(this.journalFd);
     this.journalSyncs = Promise.allSettled([this.journalSyncs, synced]);
     return synced;
@@ -584,27 +584,40 @@ function* chunkBySize(records: RecordRun, maxBytes: number): Generator<[number, 
 }
 
 /**
- * Journal files: a magic line, then per record its arrival time (float64), length (uint32) and
- * bytes. Binary, so accepting a batch costs one copy rather than base64 text.
+ * Journal files: a magic line, then a block per call: its record count (uint32), arrival time
+ * (float64), each record's length (uint32), then the records' bytes as they lie in the run. The
+ * bytes are written straight from the run (no copy); a block cut short (a call that never
+ * returned) is dropped whole.
  */
-const JOURNAL_MAGIC = Buffer.from("defi-sentiment journal 2\n");
-const JOURNAL_HEADER = 12;
+const JOURNAL_MAGIC = Buffer.from("defi-sentiment journal 3\n");
+const BLOCK_HEADER = 12;
+/** Version 2: per record its arrival time (float64), length (uint32) and bytes. */
+const JOURNAL_MAGIC_2 = Buffer.from("defi-sentiment journal 2\n");
+const JOURNAL_HEADER_2 = 12;
 
-/** Reused for every append: the journal is written synchronously, so the bytes are free again at once. */
-let journalScratch = Buffer.allocUnsafeSlow(1024 * 1024);
+/** Reused for every append: the journal is written synchronously, so the header is free again at once. */
+const journalHeaderScratch = Buffer.allocUnsafeSlow(BLOCK_HEADER + 4 * FIREHOSE_LIMITS.maxRecordsPerBatch);
 
-function encodeJournal(records: Uint8Array[], arrivedAt: number): Buffer {
-  const size = records.reduce((n, r) => n + JOURNAL_HEADER + r.byteLength, 0);
-  if (size > journalScratch.length) journalScratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * journalScratch.length));
-  const out = journalScratch;
-  let at = 0;
-  for (const r of records) {
-    out.writeDoubleLE(arrivedAt, at);
-    out.writeUInt32LE(r.byteLength, at + 8);
-    out.set(r, at + JOURNAL_HEADER);
-    at += JOURNAL_HEADER + r.byteLength;
+function journalHeader(run: RecordRun, from: number, arrivedAt: number): Buffer {
+  const count = run.length - from;
+  const out = journalHeaderScratch;
+  out.writeUInt32LE(count, 0);
+  out.writeDoubleLE(arrivedAt, 4);
+  for (let i = 0; i < count; i++) out.writeUInt32LE(run.end(from + i) - run.start(from + i), BLOCK_HEADER + 4 * i);
+  return out.subarray(0, BLOCK_HEADER + 4 * count);
+}
+
+/** Writes every byte of `pieces`, in order (a regular file may take fewer at a time). */
+function writeAllSync(fd: number, pieces: Buffer[]): void {
+  let written = writevSync(fd, pieces);
+  for (const piece of pieces) {
+    if (written >= piece.length) {
+      written -= piece.length;
+      continue;
+    }
+    for (let at = written; at < piece.length; ) at += writeSync(fd, piece, at);
+    written = 0;
   }
-  return out.subarray(0, at);
 }
 
 function readJournal(file: string): RecordRun {
@@ -612,12 +625,31 @@ function readJournal(file: string): RecordRun {
   if (!existsSync(file)) return out;
   const data = readFileSync(file);
   if (data.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC)) {
+    // A block cut short is a torn write from a crash; its call never resolved, so drop it.
+    for (let at = JOURNAL_MAGIC.length; at + BLOCK_HEADER <= data.length; ) {
+      const count = data.readUInt32LE(at);
+      const arrivedAt = data.readDoubleLE(at + 4);
+      let bytesAt = at + BLOCK_HEADER + 4 * count;
+      if (bytesAt > data.length) break;
+      let end = bytesAt;
+      for (let i = 0; i < count; i++) end += data.readUInt32LE(at + BLOCK_HEADER + 4 * i);
+      if (end > data.length) break;
+      for (let i = 0; i < count; i++) {
+        const length = data.readUInt32LE(at + BLOCK_HEADER + 4 * i);
+        out.push(data.subarray(bytesAt, bytesAt + length), arrivedAt);
+        bytesAt += length;
+      }
+      at = end;
+    }
+    return out;
+  }
+  if (data.subarray(0, JOURNAL_MAGIC_2.length).equals(JOURNAL_MAGIC_2)) {
     // A record cut short is a torn write from a crash; its call never resolved, so drop it.
-    for (let at = JOURNAL_MAGIC.length; at + JOURNAL_HEADER <= data.length; ) {
+    for (let at = JOURNAL_MAGIC_2.length; at + JOURNAL_HEADER_2 <= data.length; ) {
       const length = data.readUInt32LE(at + 8);
-      if (at + JOURNAL_HEADER + length > data.length) break;
-      out.push(data.subarray(at + JOURNAL_HEADER, at + JOURNAL_HEADER + length), data.readDoubleLE(at));
-      at += JOURNAL_HEADER + length;
+      if (at + JOURNAL_HEADER_2 + length > data.length) break;
+      out.push(data.subarray(at + JOURNAL_HEADER_2, at + JOURNAL_HEADER_2 + length), data.readDoubleLE(at));
+      at += JOURNAL_HEADER_2 + length;
     }
     return out;
   }
