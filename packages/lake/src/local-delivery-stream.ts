@@ -10,7 +10,7 @@
  * Processing is idempotent (the table upserts by id), so replaying a journal changes nothing.
  */
 import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, writevSync } from "node:fs";
-import { mkdir, open, rename } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -307,9 +307,10 @@ export class LocalDeliveryStream implements RecordSink {
     this.inFlight.splice(0, ready.length);
     const ok = ready.filter((f) => f.staged);
     void this.landStage(ok.map((f) => f.staged!))
+      // journals go on libuv's pool: unlinking tens of MiB is not the event loop's work
+      .then(() => Promise.all(ok.map((f) => f.journal && rm(f.journal, { force: true }))))
       .then(
         () => {
-          for (const f of ok) if (f.journal) rmSync(f.journal, { force: true });
           for (const f of ok) f.resolve();
         },
         (err: unknown) => ok.forEach((f) => f.reject(err)),
