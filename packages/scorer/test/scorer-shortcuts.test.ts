@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { isLowerAscii, isUpperAscii } from "../src/core/ascii.ts";
 import { EMOTICON_VALENCE } from "../src/core/emoji-lexicon.ts";
 import { domainOf, extractEntities } from "../src/core/extract-entities.ts";
-import { ASK_REGEX, NO_TOKEN, TOKEN, isShouting, isTitle, isUrlAt, normalisedWord, plainWordHash, scoreText, tokenEndAt } from "../src/core/score-text.ts";
+import { ASK_REGEX, NO_TOKEN, TOKEN, isShouting, isTitle, isUrlAt, lastWordHash, normalisedWord, plainWordHash, scoreText, tokenEndAt } from "../src/core/score-text.ts";
 import { buildSentimentLexicon } from "../src/core/sentiment-lexicon.ts";
 import { LoweredWords, StringTable, loweredHash } from "../src/core/string-table.ts";
 import { CASHTAG, HASHTAG, MENTION, cashtagAt, hashtagAt, mentionAt } from "../src/core/tag-scan.ts";
@@ -101,6 +101,27 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
     }
     expect(urls.filter((u) => domainOf(u) !== parsedDomain(u)).slice(0, 5)).toEqual([]);
     expect(urls.filter((u) => domainOf(u) !== null).length).toBeGreaterThan(1000); // the fuzz reaches real hosts
+  });
+
+  it("a word the regex delimits (a char beyond ASCII follows, or it starts like a link) is looked up as any word", () => {
+    for (const w of ["great", "bad", "bullish", "Crash", "wow", "httpsgreat", "wwwbad"]) {
+      const spaced = scoreText(`x ${w} 🚀 ${w} …`);
+      expect(scoreText(`x ${w}🚀 ${w}…`), w).toEqual(spaced);
+    }
+    expect(scoreText("great").score).toBeGreaterThan(0);
+    expect(scoreText("x wow🚀").score).toBeGreaterThan(scoreText("x 🚀").score);
+  });
+
+  it("the word hash tokenEndAt leaves is plainWordHash of the word it delimited", () => {
+    const wrong: string[] = [];
+    for (const text of [...generated.slice(0, 3000).map((p) => p.text), ...HARD_CASES, ...fuzzTexts(10_000, 77), "sooo SOOO SoOo don't don’t x'''y aAa AAA"]) {
+      for (let i = 0; i < text.length; i++) {
+        if (!/[A-Za-z]/.test(text[i]!)) continue;
+        const end = tokenEndAt(text, i, text.charCodeAt(i));
+        if (end >= 0 && lastWordHash() !== plainWordHash(text, i, end)) wrong.push(JSON.stringify(text.slice(i, end)));
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 
   it("a protocol's two-word spelling is found whatever separates the words (read in place only when one space does)", () => {

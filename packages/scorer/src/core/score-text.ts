@@ -101,6 +101,14 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** `\w` of TOKEN (no /i flag, so ASCII only). */
 const isWordChar = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
 
+/**
+ * plainWordHash of the word tokenEndAt last delimited (when it returned its end, not ASK_REGEX),
+ * hashed in the same scan: the tokenizer need not read the word's chars again.
+ */
+let scannedWordHash = -1;
+/** plainWordHash of the word the last tokenEndAt call delimited. Exported for its test. */
+export const lastWordHash = () => scannedWordHash;
+
 /** Exported for its test: wherever it decides, it must decide as TOKEN does. */
 export function tokenEndAt(text: string, i: number, c: number): number {
   if (c >= 128) return ASK_REGEX;
@@ -109,15 +117,33 @@ export function tokenEndAt(text: string, i: number, c: number): number {
   switch (STARTS[c]) {
     case Starts.Nothing:
       return NO_TOKEN;
-    case Starts.Word:
+    case Starts.Word: {
       if ((c === 104 /* h */ && text.startsWith("http", i)) || (c === 119 /* w */ && text.startsWith("www.", i))) return ASK_REGEX;
+      // plainWordHash alongside: letters and ' lower by | 32, a char beyond ASCII or a letter thrice makes it -1
+      let h = loweredHashStep(LOWERED_HASH_SEED, c);
+      let last = c | 32;
+      let beforeLast = -1;
+      let plain = true;
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j);
-        if (isAsciiLetter(d) || d === 39 /* ' */ || d === 0x2019 /* ’ */) continue;
+        if (isAsciiLetter(d) || d === 39 /* ' */) {
+          const lower = d | 32;
+          if (lower === last && lower === beforeLast) plain = false;
+          beforeLast = last;
+          last = lower;
+          h = loweredHashStep(h, d);
+          continue;
+        }
+        if (d === 0x2019 /* ’ */) {
+          plain = false;
+          continue;
+        }
         if (d >= 128) return ASK_REGEX; // a letter or mark beyond ASCII would continue the word
         break;
       }
+      scannedWordHash = plain ? loweredHashEnd(h) : -1;
       return j;
+    }
     case Starts.Cashtag:
       if (isDigit(next)) return ASK_REGEX; // a price level
       if (!isAsciiLetter(next)) return NO_TOKEN;
@@ -376,12 +402,14 @@ function tokenize(input: string): { tokens: Token[]; levels: readonly Level[]; c
       words++;
       let w: string;
       let info: WordInfo | undefined;
-      const hash = plainWordHash(text, start, end);
+      const hash = asked || c > 127 ? plainWordHash(text, start, end) : scannedWordHash;
       if (hash >= 0) {
         // what follows reduces to lowering: a known word's table key is the lowered word, and no slice is needed
-        const entry = WORDS.entryOfLoweredHashed(text, start, end, hash);
-        w = entry?.key ?? UNKNOWN_WORDS.lowered(text, start, end, hash);
-        info = entry?.value;
+        const slot = WORDS.slotOfLoweredHashed(text, start, end, hash);
+        if (slot >= 0) {
+          w = WORDS.keyAt(slot);
+          info = WORDS.valueAt(slot);
+        } else w = UNKNOWN_WORDS.lowered(text, start, end, hash);
       } else {
         w = normalisedWord(text.slice(start, end));
         info = WORDS.get(w);

@@ -8,6 +8,9 @@ export class StringTable<V> {
   /** Each slot's key hash + 1, 0 where empty: a probe reads this compact array and touches a key only when its hash matches. */
   readonly #hashes: Int32Array;
   readonly #entries: ({ key: string; value: V } | undefined)[];
+  /** Each slot's key and value again, side by side: a hit reads them without going through the entry object. */
+  readonly #keys: string[];
+  readonly #values: (V | undefined)[];
   readonly #mask: number;
   /** Key lengths: a range of another length is no key (lowering never shortens a string). */
   readonly #minLength: number;
@@ -19,6 +22,8 @@ export class StringTable<V> {
     while (size < list.length * 2) size *= 2; // at most half full: misses end after a probe or two
     this.#hashes = new Int32Array(size);
     this.#entries = new Array<{ key: string; value: V } | undefined>(size).fill(undefined);
+    this.#keys = new Array<string>(size).fill("");
+    this.#values = new Array<V | undefined>(size).fill(undefined);
     this.#mask = size - 1;
     this.#minLength = Math.min(...list.map(([key]) => key.length));
     this.#maxLength = Math.max(...list.map(([key]) => key.length));
@@ -28,6 +33,8 @@ export class StringTable<V> {
       while (this.#hashes[i] !== 0 && this.#entries[i]!.key !== key) i = (i + 1) & this.#mask;
       this.#hashes[i] = hash + 1;
       this.#entries[i] = { key, value }; // a repeated key keeps its last value, as Map.set does
+      this.#keys[i] = key;
+      this.#values[i] = value;
     }
   }
 
@@ -37,13 +44,14 @@ export class StringTable<V> {
     for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
       const slot = this.#hashes[i]!;
       if (slot === 0) return undefined;
-      if (slot === hash + 1 && this.#entries[i]!.key === key) return this.#entries[i]!.value;
+      if (slot === hash + 1 && this.#keys[i] === key) return this.#values[i];
     }
   }
 
   /** `get(text.slice(start, end))` without the slice. */
   getIn(text: string, start: number, end: number): V | undefined {
-    return this.#find(text, start, end, false)?.value;
+    const slot = this.#slotOf(text, start, end, false, hashOf(text, start, end, false));
+    return slot < 0 ? undefined : this.#values[slot];
   }
 
   /**
@@ -63,7 +71,21 @@ export class StringTable<V> {
       if (c >= 128) return this.get(text.slice(start, end).toLowerCase());
       h = loweredHashStep(h, c);
     }
-    return this.#findHashed(text, start, end, true, h & HASH_BITS)?.value;
+    const slot = this.#slotOf(text, start, end, true, h & HASH_BITS);
+    return slot < 0 ? undefined : this.#values[slot];
+  }
+
+  /** The slot of the key `text.slice(start, end).toLowerCase()` (ASCII range, hash as for entryOfLoweredHashed), or -1: read it with keyAt and valueAt. */
+  slotOfLoweredHashed(text: string, start: number, end: number, hash: number): number {
+    return this.#slotOf(text, start, end, true, hash);
+  }
+
+  keyAt(slot: number): string {
+    return this.#keys[slot]!;
+  }
+
+  valueAt(slot: number): V {
+    return this.#values[slot]!;
   }
 
   /** entryOfLowered of an ASCII range whose hash a caller's own scan has built (loweredHashStep, loweredHashEnd). */
@@ -76,14 +98,19 @@ export class StringTable<V> {
   }
 
   #findHashed(text: string, start: number, end: number, lower: boolean, hash: number): { key: string; value: V } | undefined {
+    const slot = this.#slotOf(text, start, end, lower, hash);
+    return slot < 0 ? undefined : this.#entries[slot];
+  }
+
+  #slotOf(text: string, start: number, end: number, lower: boolean, hash: number): number {
     const length = end - start;
-    if (length < this.#minLength || length > this.#maxLength) return undefined;
+    if (length < this.#minLength || length > this.#maxLength) return -1;
     for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
       const slot = this.#hashes[i]!;
-      if (slot === 0) return undefined;
+      if (slot === 0) return -1;
       if (slot !== hash + 1) continue;
-      const entry = this.#entries[i]!;
-      if (entry.key.length === length && sameChars(entry.key, text, start, lower)) return entry;
+      const key = this.#keys[i]!;
+      if (key.length === length && sameChars(key, text, start, lower)) return i;
     }
   }
 }
