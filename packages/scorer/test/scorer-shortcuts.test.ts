@@ -9,7 +9,8 @@ import { generateStreamLines, postFromStreamLine, seededRandom } from "@defi-sen
 import { describe, expect, it } from "vitest";
 import { isLowerAscii, isUpperAscii } from "../src/core/ascii.ts";
 import { EMOTICON_VALENCE } from "../src/core/emoji-lexicon.ts";
-import { domainOf, extractEntities } from "../src/core/extract-entities.ts";
+import { DEFI_PROTOCOLS } from "../src/core/defi-protocols.ts";
+import { URL_IN_TEXT, domainOf, extractEntities, plainHost } from "../src/core/extract-entities.ts";
 import { ASK_REGEX, NO_TOKEN, TOKEN, isShouting, isTitle, isUrlAt, lastWordHash, normalisedWord, plainWordHash, scoreText, tokenEndAt } from "../src/core/score-text.ts";
 import { buildSentimentLexicon } from "../src/core/sentiment-lexicon.ts";
 import { LoweredWords, StringTable, loweredHash } from "../src/core/string-table.ts";
@@ -101,6 +102,52 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
     }
     expect(urls.filter((u) => domainOf(u) !== parsedDomain(u)).slice(0, 5)).toEqual([]);
     expect(urls.filter((u) => domainOf(u) !== null).length).toBeGreaterThan(1000); // the fuzz reaches real hosts
+  });
+
+  it("a link's plain host read by char codes is what the plain-host regex reads", () => {
+    const PLAIN_HOST = /^https?:\/\/((?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*)(?:[/?#]|$)/;
+    const random = seededRandom(11);
+    const chars = "abz09-..:/?#@_A\u00e9 ";
+    const urls = [...HARD_CASES, "https://a", "https://a.", "https://a.b", "https://a-b.c-d/x", "https://a.b#", "https://a.b?", "https://a.b:1", "https://a.9b/", "http://a", "https:/a", "ftp://a.b"];
+    for (let k = 0; k < 20_000; k++) {
+      let url = ["https://", "http://", "https:/", "HTTP://", ""][Math.floor(random() * 5)]!;
+      for (let j = Math.floor(random() * 10); j > 0; j--) url += chars[Math.floor(random() * chars.length)]!;
+      urls.push(url);
+    }
+    expect(urls.filter((u) => plainHost(u) !== PLAIN_HOST.exec(u)?.[1]).slice(0, 5)).toEqual([]);
+    expect(urls.filter((u) => plainHost(u) !== undefined).length).toBeGreaterThan(400); // the fuzz reaches plain hosts
+  });
+
+  it("link domains in a post's text are those of every URL_IN_TEXT match (t.co links skipped in place)", () => {
+    const post = (text: string) => ({ ...generated[0]!, text, cashtags: [], hashtags: [], mentions: [], urls: [] });
+    const viaRegex = (text: string) => {
+      const out: string[] = [];
+      for (const m of text.matchAll(URL_IN_TEXT)) {
+        const d = domainOf(m[0]);
+        if (d && !out.includes(d)) out.push(d);
+      }
+      return out;
+    };
+    const texts = [...HARD_CASES, ...fuzzTexts(20_000, 31), ...generated.slice(0, 2000).map((p) => p.text)];
+    texts.push("xhttps://a.com https://b.com", "_http://a.com", "(https://a.com)", "https://t.co/http://a.com", "https://t.co/x https://a.com", "https://t.co/x\u00a0https://b.io", "é https://c.io", "https://a.com/https://b.com", "https://t.company.io/x", "http://t.co.uk/a", "https://t.co");
+    expect(texts.filter((t) => JSON.stringify(extractEntities(post(t)).domains) !== JSON.stringify(viaRegex(t))).slice(0, 5)).toEqual([]);
+    expect(texts.filter((t) => viaRegex(t).length > 0).length).toBeGreaterThan(500);
+  });
+
+  it("a protocol spelled as one word is found however dots and case surround it (words hashed as they are scanned)", () => {
+    const post = (text: string) => ({ ...generated[0]!, text, cashtags: [], hashtags: [], mentions: [], urls: [] });
+    const wrong: string[] = [];
+    for (const p of DEFI_PROTOCOLS) {
+      for (const spelling of p.spellings.filter((x) => !x.includes(" ") && !p.ordinaryWords?.includes(x))) {
+        for (const text of [spelling, spelling.toUpperCase(), `.${spelling}.`, `...${spelling}`, `${spelling}...`, `on ${spelling}. next`, `..${spelling.toUpperCase()}..!`]) {
+          if (!extractEntities(post(text)).protocols.includes(p.name)) wrong.push(`${text} → ${p.name}`);
+        }
+        for (const text of [`${spelling}x`, `x${spelling}`, `${spelling}.x`, `${spelling}é`]) {
+          if (extractEntities(post(text)).protocols.includes(p.name) && !p.spellings.includes(text.toLowerCase())) wrong.push(`${text} ↛ ${p.name}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 
   it("a word the regex delimits (a char beyond ASCII follows, or it starts like a link) is looked up as any word", () => {

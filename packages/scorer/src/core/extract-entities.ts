@@ -5,7 +5,7 @@
 import type { Post } from "@defi-sentiment/shared";
 import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-protocols.ts";
 import { isUpperAscii } from "./ascii.ts";
-import { StringTable } from "./string-table.ts";
+import { LOWERED_HASH_SEED, StringTable, loweredHashEnd, loweredHashStep } from "./string-table.ts";
 import { cashtagAt, hashtagAt, mentionAt } from "./tag-scan.ts";
 
 export interface PostEntities {
@@ -41,19 +41,37 @@ for (const k of bySpelling.keys()) {
 }
 const byFirstWordTable = new StringTable(byFirstWord);
 const bySpellingTable = new StringTable(bySpelling);
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
+export const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
+/** URL_IN_TEXT without its \b, anchored: run only at an "http" that follows no ASCII word char (what \b asks there). */
+const URL_AT = /https?:\/\/[^\s<>"']+/uy;
 
 /**
- * A lower-case ASCII host whose labels start with a letter, then the end or the path: the WHATWG
+ * `/^https?:\/\/((?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*)(?:[/?#]|$)/.exec(url)?.[1]`, by char codes: a
+ * lower-case ASCII host whose labels start with a letter, then the end or the path. The WHATWG
  * parser returns such a host unchanged (no IPv4 number, mapping or port), unless a label is punycode.
+ * Exported for its test.
  */
-const PLAIN_HOST = /^https?:\/\/((?:[a-z][a-z0-9-]*\.)*[a-z][a-z0-9-]*)(?:[/?#]|$)/;
+export function plainHost(url: string): string | undefined {
+  const start = url.startsWith("https://") ? 8 : url.startsWith("http://") ? 7 : -1;
+  if (start < 0) return undefined;
+  let i = start;
+  let c: number;
+  for (;;) {
+    c = url.charCodeAt(i);
+    if (!(c >= 97 && c <= 122)) return undefined; // each label starts with a letter
+    c = url.charCodeAt(++i);
+    while ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 /* - */) c = url.charCodeAt(++i);
+    if (c !== 46 /* . */) break;
+    i++;
+  }
+  return i === url.length || c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */ ? url.slice(start, i) : undefined;
+}
 
 /** A link's host without "www.", or null for X's t.co wrappers and links that are not URLs. */
 export function domainOf(url: string): string | null {
   // most links in posts are X's own t.co wrappers: no URL parse needed to know the host
   if (url.startsWith("https://t.co/") || url.startsWith("http://t.co/")) return null;
-  const plain = PLAIN_HOST.exec(url)?.[1];
+  const plain = plainHost(url);
   if (plain !== undefined && !plain.includes("xn--")) {
     const host = plain.startsWith("www.") ? plain.slice(4) : plain;
     return host !== "t.co" ? host : null;
@@ -79,11 +97,26 @@ function addUnique(out: string[], v: string): void {
   if (v && !out.includes(v)) out.push(v);
 }
 
-/** Adds `map` of the `group` (or whole match) of every match of `re` in `text`; scanned only when `marker` occurs. */
-function addMatches(out: string[], text: string, re: RegExp, marker: string, map: (s: string) => string): void {
-  if (!text.includes(marker)) return;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) addUnique(out, map(m[1] ?? m[0]));
+/**
+ * Adds the domain of every URL_IN_TEXT match in `text`, tried only at each "http". X's own t.co links
+ * (most links in post texts) are skipped in place: no slice, no domainOf.
+ */
+function addTextUrlDomains(out: string[], text: string): void {
+  for (let i = text.indexOf("http"); i !== -1; ) {
+    const p = text.charCodeAt(i - 1);
+    if ((p >= 97 && p <= 122) || (p >= 65 && p <= 90) || (p >= 48 && p <= 57) || p === 95) {
+      i = text.indexOf("http", i + 1); // \b fails after a word char
+      continue;
+    }
+    URL_AT.lastIndex = i;
+    if (!URL_AT.test(text)) {
+      i = text.indexOf("http", i + 1);
+      continue;
+    }
+    const end = URL_AT.lastIndex;
+    if (!(text.startsWith("https://t.co/", i) || text.startsWith("http://t.co/", i))) addUnique(out, domainOf(text.slice(i, end)) ?? "");
+    i = text.indexOf("http", end);
+  }
 }
 
 /** Adds `map` of the tag `tagAt` reads at each `marker` of `text`. */
@@ -105,15 +138,18 @@ ASCII_PIECE[47] = PIECE | SLASH;
 
 /** wordSpans' output, reused from post to post: a fresh array per post cost more than filling it. */
 let spanScratch = new Int32Array(96);
+/** Each word's lowered hash (StringTable's), or -1 for a word beyond ASCII: the word lookups need no second pass over its chars. */
+let hashScratch = new Int32Array(48);
 
 /**
  * Where the words of the text are, with inner dots kept ("curve.fi"); pieces led by $, #, @ or holding a / are
  * not words. Pieces are the runs of letters, digits and `.$#@/`, scanned by hand: splitting on a
  * Unicode regex cost more than the rest of the entity extraction. Each word goes into spanScratch as
- * start and end; returns how many.
+ * start and end, and its lowered hash into hashScratch (hashed in the same scan); returns how many.
  */
 function wordSpans(text: string): number {
   let out = spanScratch;
+  let hashes = hashScratch;
   let length = 0;
   const n = text.length;
   let i = 0;
@@ -126,15 +162,26 @@ function wordSpans(text: string): number {
     }
     const start = i;
     let kinds = 0;
+    // the hash of the piece without its leading dots, as of its last char that is no dot: the word's
+    let h = LOWERED_HASH_SEED;
+    let wordHash = -1;
+    let ascii = true;
+    let dotsOnly = true;
     for (;;) {
       if (c < 128) {
         const piece = ASCII_PIECE[c]!;
         if (piece === 0) break;
         kinds |= piece;
         i++;
+        if (c !== 46 /* . */) {
+          dotsOnly = false;
+          h = loweredHashStep(h, c);
+          wordHash = h;
+        } else if (!dotsOnly) h = loweredHashStep(h, c);
       } else {
         if (!isNonAsciiWordChar(text, i)) break;
         i = NON_ASCII_WORD_CHAR.lastIndex;
+        ascii = false;
       }
       if (i >= n) break;
       c = text.charCodeAt(i);
@@ -150,11 +197,25 @@ function wordSpans(text: string): number {
       out = new Int32Array(out.length * 2);
       out.set(spanScratch);
       spanScratch = out;
+      hashes = new Int32Array(out.length / 2);
+      hashes.set(hashScratch);
+      hashScratch = hashes;
     }
+    hashes[length >> 1] = ascii ? loweredHashEnd(wordHash) : -1;
     out[length++] = a;
     out[length++] = b;
   }
   return length / 2;
+}
+
+/** `table.getLowered` of word k (spans and hashes from wordSpans). */
+function wordIn<V>(table: StringTable<V>, text: string, k: number): V | undefined {
+  const hash = hashScratch[k]!;
+  const start = spanScratch[2 * k]!;
+  const end = spanScratch[2 * k + 1]!;
+  if (hash < 0) return table.getLowered(text, start, end);
+  const slot = table.slotOfLoweredHashed(text, start, end, hash);
+  return slot < 0 ? undefined : table.valueAt(slot);
 }
 
 function isNonAsciiWordChar(text: string, i: number): boolean {
@@ -180,7 +241,7 @@ export function extractEntities(post: Post): PostEntities {
   addTags(mentions, text, "@", mentionAt, withoutAt);
   const domains: string[] = [];
   for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
-  addMatches(domains, text, URL_IN_TEXT, "http", (url) => domainOf(url) ?? "");
+  addTextUrlDomains(domains, text);
 
   // a few names at most: an array in first-seen order, not a Set
   const protocols: string[] = [];
@@ -203,7 +264,7 @@ export function extractEntities(post: Post): PostEntities {
     // most words are no spelling: looked up in place, lowered, never sliced
     const start = spans[2 * i]!;
     const end = spans[2 * i + 1]!;
-    const entry = byFirstWordTable.getLowered(text, start, end);
+    const entry = wordIn(byFirstWordTable, text, i);
     if (entry === undefined) continue;
     const longest = entry.startsPhrase ? Math.min(maxSpellingWords, count - i) : 1;
     for (let n = longest; n >= 1; n--) {
@@ -212,7 +273,7 @@ export function extractEntities(post: Post): PostEntities {
       if (!protocols.includes(p.name) && p.ordinaryWords?.includes(lowerPhrase(text, spans, i, n))) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
         if (!CAPITALISED.test(text.slice(start, end))) break;
-        context ??= cashtags.length > 0 || hasContextWord(text, spans, count);
+        context ??= cashtags.length > 0 || hasContextWord(text, count);
         if (!context) break;
       }
       addUnique(protocols, p.name);
@@ -246,8 +307,8 @@ function spellingAt(text: string, spans: Int32Array, k: number, n: number): Defi
 }
 
 const contextWordTable = new StringTable([...DEFI_CONTEXT_WORDS].map((w) => [w, true] as const));
-function hasContextWord(text: string, spans: Int32Array, count: number): boolean {
-  for (let k = 0; k < count; k++) if (contextWordTable.getLowered(text, spans[2 * k]!, spans[2 * k + 1]!)) return true;
+function hasContextWord(text: string, count: number): boolean {
+  for (let k = 0; k < count; k++) if (wordIn(contextWordTable, text, k)) return true;
   return false;
 }
 
