@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { isLowerAscii, isUpperAscii } from "../src/core/ascii.ts";
 import { EMOTICON_VALENCE } from "../src/core/emoji-lexicon.ts";
 import { DEFI_PROTOCOLS } from "../src/core/defi-protocols.ts";
-import { URL_IN_TEXT, domainOf, extractEntities, plainHost } from "../src/core/extract-entities.ts";
+import { URL_IN_TEXT, domainOf, extractEntities, isCapitalised, plainHost } from "../src/core/extract-entities.ts";
 import { ASK_REGEX, NO_TOKEN, TOKEN, isShouting, isTitle, isUrlAt, lastWordHash, normalisedWord, plainWordHash, scoreText, tokenEndAt } from "../src/core/score-text.ts";
 import { buildSentimentLexicon } from "../src/core/sentiment-lexicon.ts";
 import { LoweredWords, StringTable, loweredHash } from "../src/core/string-table.ts";
@@ -220,6 +220,11 @@ describe("the scorer's shortcuts decide as the regex and the URL parser do", { t
       }
     }
     expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it("a capitalised word is what the Unicode regex says, read in place", () => {
+    const strings = [...words(), ...HARD_CASES, "Curve", "curve", "ÉCurve", "éCurve", "Σky", "σky", "\u212Aelvin", "𝐀b", "_Curve", "1Curve", "@Sky", "[Sky", "`Sky"];
+    expect(strings.filter((s) => isCapitalised(s, 0, s.length) !== /^\p{Lu}/u.test(s))).toEqual([]);
   });
 
   it("Titlecase and shouting are what the Unicode regexes say, of a word read in place in its text", () => {

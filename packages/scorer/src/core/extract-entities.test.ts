@@ -38,6 +38,10 @@ describe("extractEntities", () => {
     expect(protocols("Curve pools are deep again")).toEqual(["Curve"]);
     expect(protocols("Compound lending rates rising")).toEqual(["Compound"]);
     expect(protocols("Sky governance vote passed")).toEqual(["Sky (Maker)"]);
+    // next to DeFi talk but not capitalised, or named by a phrase that is no ordinary word
+    expect(protocols("curve pools are deep again")).toEqual([]);
+    expect(protocols("the jupiter exchange is down")).toEqual(["Jupiter"]);
+    expect(protocols("ÉCurve pools")).toEqual([]);
   });
 
   it("finds protocols in text whose lower case changes length or needs context (İ, Σ, the Kelvin sign, astral letters)", () => {

@@ -31,11 +31,13 @@ let maxSpellingWords = 1;
  * Each word that is a spelling or the first word of one ("curve" of "curve finance"): what it spells
  * alone, and whether n-grams must be built there. One lookup per word of the text.
  */
-const byFirstWord = new Map<string, { alone: DefiProtocol | undefined; startsPhrase: boolean }>();
+const byFirstWord = new Map<string, { alone: DefiProtocol | undefined; aloneOrdinary: boolean; startsPhrase: boolean }>();
 for (const k of bySpelling.keys()) {
   const words = k.split(" ");
   maxSpellingWords = Math.max(maxSpellingWords, words.length);
-  const entry = byFirstWord.get(words[0]!) ?? { alone: bySpelling.get(words[0]!), startsPhrase: false };
+  const alone = bySpelling.get(words[0]!);
+  // the word found is the key lowered, so whether it is an ordinary word is known here, not per post
+  const entry = byFirstWord.get(words[0]!) ?? { alone, aloneOrdinary: alone?.ordinaryWords?.includes(words[0]!) === true, startsPhrase: false };
   if (words.length > 1) entry.startsPhrase = true;
   byFirstWord.set(words[0]!, entry);
 }
@@ -224,6 +226,11 @@ function isNonAsciiWordChar(text: string, i: number): boolean {
 }
 
 const CAPITALISED = /^\p{Lu}/u;
+/** `CAPITALISED.test(text.slice(start, end))`, by char code when the first char is ASCII. Exported for its test. */
+export function isCapitalised(text: string, start: number, end: number): boolean {
+  const c = text.charCodeAt(start);
+  return c < 128 ? c >= 65 && c <= 90 : CAPITALISED.test(text.slice(start, end));
+}
 
 /**
  * @example extractEntities(post) // { cashtags: ["ETH"], hashtags: ["DeFi"], mentions: ["aave"], protocols: ["Aave"], domains: ["aave.com"] }
@@ -270,9 +277,10 @@ export function extractEntities(post: Post): PostEntities {
     for (let n = longest; n >= 1; n--) {
       const p = n === 1 ? entry.alone : spellingAt(text, spans, i, n);
       if (!p) continue;
-      if (!protocols.includes(p.name) && p.ordinaryWords?.includes(lowerPhrase(text, spans, i, n))) {
+      const ordinary = n === 1 ? entry.aloneOrdinary : p.ordinaryWords?.includes(lowerPhrase(text, spans, i, n)) === true;
+      if (ordinary && !protocols.includes(p.name)) {
         // an ordinary word counts only capitalised, next to DeFi talk or a cashtag
-        if (!CAPITALISED.test(text.slice(start, end))) break;
+        if (!isCapitalised(text, start, end)) break;
         context ??= cashtags.length > 0 || hasContextWord(text, count);
         if (!context) break;
       }
