@@ -28,7 +28,7 @@ export class StringTable<V> {
     this.#minLength = Math.min(...list.map(([key]) => key.length));
     this.#maxLength = Math.max(...list.map(([key]) => key.length));
     for (const [key, value] of list) {
-      const hash = hashOf(key, 0, key.length, false);
+      const hash = hashOf(key, 0, key.length);
       let i = hash & this.#mask;
       while (this.#hashes[i] !== 0 && this.#entries[i]!.key !== key) i = (i + 1) & this.#mask;
       this.#hashes[i] = hash + 1;
@@ -40,7 +40,7 @@ export class StringTable<V> {
 
   get(key: string): V | undefined {
     if (key.length < this.#minLength || key.length > this.#maxLength) return undefined;
-    const hash = hashOf(key, 0, key.length, false);
+    const hash = hashOf(key, 0, key.length);
     for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
       const slot = this.#hashes[i]!;
       if (slot === 0) return undefined;
@@ -50,7 +50,7 @@ export class StringTable<V> {
 
   /** `get(text.slice(start, end))` without the slice. */
   getIn(text: string, start: number, end: number): V | undefined {
-    const slot = this.#slotOf(text, start, end, false, hashOf(text, start, end, false));
+    const slot = this.#slotOf(text, start, end, false, hashOf(text, start, end));
     return slot < 0 ? undefined : this.#values[slot];
   }
 
@@ -94,7 +94,7 @@ export class StringTable<V> {
   }
 
   #find(text: string, start: number, end: number, lower: boolean): { key: string; value: V } | undefined {
-    return this.#findHashed(text, start, end, lower, hashOf(text, start, end, lower));
+    return this.#findHashed(text, start, end, lower, hashOf(text, start, end));
   }
 
   #findHashed(text: string, start: number, end: number, lower: boolean, hash: number): { key: string; value: V } | undefined {
@@ -121,19 +121,20 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** The table's hash of a lowered ASCII range, one char at a time: from LOWERED_HASH_SEED, then loweredHashEnd. */
 export const LOWERED_HASH_SEED = FNV_OFFSET;
-export const loweredHashStep = (h: number, c: number) => Math.imul(h ^ lowerAscii(c), FNV_PRIME);
+/**
+ * Every char is hashed with bit 5 set, lowered or not: A-Z then hash as a-z with no case test, and a key
+ * hashes as any range that lowers to it (lowerAscii changes no char's `| 32`). Only sameChars tells case.
+ */
+export const loweredHashStep = (h: number, c: number) => Math.imul(h ^ (c | 32), FNV_PRIME);
 export const loweredHashEnd = (h: number) => h & HASH_BITS;
 /** The lowered hash of text[start, end), for a range of ASCII chars. */
-export const loweredHash = (text: string, start: number, end: number) => hashOf(text, start, end, true);
+export const loweredHash = (text: string, start: number, end: number) => hashOf(text, start, end);
 const HASH_BITS = 0x3fffffff; // a small integer: never boxed as a heap number
 
-/** FNV-1a over the UTF-16 code units of text[start, end), A-Z read as a-z if `lower`. */
-function hashOf(text: string, start: number, end: number, lower: boolean): number {
+/** FNV-1a over the UTF-16 code units of text[start, end), each `| 32` (so the same whether or not it is lowered). */
+function hashOf(text: string, start: number, end: number): number {
   let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    h = Math.imul(h ^ (lower ? lowerAscii(c) : c), FNV_PRIME);
-  }
+  for (let i = start; i < end; i++) h = loweredHashStep(h, text.charCodeAt(i));
   return h & HASH_BITS;
 }
 
