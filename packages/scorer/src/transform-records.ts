@@ -8,7 +8,7 @@ import {
   parsePost,
   base64Length,
   decodeFirehoseData,
-  decodeRecordBytes,
+  packedRecordDecoder,
   firehoseDataOf,
   packedBuffer,
   type FirehoseOtfMetadata,
@@ -202,7 +202,7 @@ export function transformPacked(invocation: PackedInvocation, options: Transform
   const { ok } = scoreBatch(
     {
       recordIds,
-      decode: (i, where) => decodeRecordBytes(input.subarray(startOf(i), ends[i]), where),
+      decode: packedRecordDecoder(input, ends),
       encode: (i, json) => {
         if (at + json.length * 3 + 1 > scratch.length) {
           const bigger = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, at + json.length * 3 + 1));
