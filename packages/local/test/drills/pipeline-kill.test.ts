@@ -1,8 +1,12 @@
 /**
  * Crash drill (b): kill -9 the local pipeline (`npm start`'s entry, generator → local delivery
- * stream → scorer → DuckDB) at random points, restart it with the same arguments each time, and
- * check that every post of the seed ends up in the table exactly once (spool + journal recovery +
- * upsert by id).
+ * stream → scorer → DuckDB) at random points, restart it each time, and check that every post of
+ * the seed ends up in the table exactly once (spool + journal recovery + upsert by id).
+ *
+ * Each restart asks for another batch of posts of the same seed (the same ids, from 1e18 up), so
+ * every cycle has fresh work however far the last one got, and the kill comes at a random share of
+ * the time one such batch takes on this machine (timed first, on a lake of its own): the kills land
+ * mid-run on a fast machine as on a slow one.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -32,24 +36,30 @@ function rawRecords(lakeDir: string): number {
 
 describe("crash drill: kill -9 the local pipeline", () => {
   it(`every post of the seed is in the table exactly once after ${cycles} random kills and restarts`, { timeout: 300_000 }, async () => {
+    const perCycle = 20_000;
+    const argsFor = (count: number, lakeDir: string) => [main, "--count", String(count), "--seed", "11", "--lake", lakeDir, "--exit", "--no-dashboard"];
+    lake = mkdtempSync(path.join(os.tmpdir(), "drill-pipeline-probe-"));
+    const probe = await runAndMaybeKill(argsFor(perCycle, lake), { cwd: repo, env: { CI: "true" }, killAfterMs: null });
+    expect(probe.code, probe.stderr).toBe(0);
+    rmSync(lake, { recursive: true, force: true });
+
     lake = mkdtempSync(path.join(os.tmpdir(), "drill-pipeline-"));
-    const count = 30_000;
-    const args = [main, "--count", String(count), "--seed", "11", "--lake", lake, "--exit", "--no-dashboard"];
     const random = seededRandom(8);
     const outcomes = [];
     for (let i = 0; i < cycles; i++) {
-      const killAfterMs = 1500 + Math.floor(random() * 3000);
-      const o = await runAndMaybeKill(args, { cwd: repo, env: { CI: "true" }, killAfterMs });
-      outcomes.push({ killAfterMs, killed: o.killed, code: o.code });
+      const killAfterMs = Math.round(probe.ms * (0.3 + 0.6 * random()));
+      const o = await runAndMaybeKill(argsFor(perCycle * (i + 1), lake), { cwd: repo, env: { CI: "true" }, killAfterMs });
+      outcomes.push({ count: perCycle * (i + 1), killAfterMs, killed: o.killed, code: o.code });
       if (!o.killed) expect(o.code, o.stderr).toBe(0);
     }
-    const final = await runAndMaybeKill(args, { cwd: repo, env: { CI: "true" }, killAfterMs: null });
+    const count = perCycle * cycles;
+    const final = await runAndMaybeKill(argsFor(count, lake), { cwd: repo, env: { CI: "true" }, killAfterMs: null });
     expect(final.code, final.stderr).toBe(0);
 
     const table = await tableCheck(lake, count);
     const processed = rawRecords(lake);
     const killed = outcomes.filter((o) => o.killed).length;
-    console.log(JSON.stringify({ drill: "kill -9 local pipeline", cycles, killed, posts: count, recordsProcessedIntoLake: processed, repeatsProcessed: processed - table.distinct, ...table, outcomes }));
+    console.log(JSON.stringify({ drill: "kill -9 local pipeline", cycles, killed, probeMs: probe.ms, posts: count, recordsProcessedIntoLake: processed, repeatsProcessed: processed - table.distinct, ...table, outcomes }));
     expect(killed).toBeGreaterThanOrEqual(Math.ceil(cycles / 2)); // most kills landed mid-run
     expect(table).toEqual({ rows: count, distinct: count, missing: 0, unexpected: 0 });
   });
