@@ -404,12 +404,11 @@ export class LocalDeliveryStream implements RecordSink {
     let byId: Map<string, number> | null = null;
     // Ok rows lying back to back in the answer (all of a packed one's, in order) are kept as one
     // view per run of them, by offsets, rather than a view per row
-    let run: Buffer | null = null;
     let runFrom = 0;
     let runTo = 0;
     let runRows = 0;
     const endRun = () => {
-      if (runRows > 0) okRows.addRun(run!.subarray(runFrom, runTo), runRows);
+      if (runRows > 0) okRows.addRun(bytes.subarray(runFrom, runTo), runRows);
       runRows = 0;
     };
     for (let i = 0; i < recordIds.length; i++) {
@@ -431,19 +430,17 @@ export class LocalDeliveryStream implements RecordSink {
         fail(i, `Lambda.ProcessingFailed: ${result}`);
         continue;
       }
-      const row = bytes ?? response.data!(j);
-      const from = bytes ? (j === 0 ? 0 : ends![j - 1]!) : 0;
-      const to = bytes ? ends![j]! : row.length;
-      if (to === from || row[to - 1] !== NEWLINE) {
+      const from = j === 0 ? 0 : ends[j - 1]!;
+      const to = ends[j]!;
+      if (to === from || bytes[to - 1] !== NEWLINE) {
         // not a whole line: its own piece, with the newline added
         endRun();
-        okRows.add(asLine(row.subarray(from, to)));
-      } else if (runRows > 0 && row === run && from === runTo) {
+        okRows.add(asLine(bytes.subarray(from, to)));
+      } else if (runRows > 0 && from === runTo) {
         runTo = to;
         runRows++;
       } else {
         endRun();
-        run = row;
         runFrom = from;
         runTo = to;
         runRows = 1;
@@ -461,8 +458,8 @@ export class LocalDeliveryStream implements RecordSink {
       records: recordIds.map((recordId, i) => ({ recordId, approximateArrivalTimestamp: records.arrivedAt(from + i), data: records.data(from + i).toString("base64") })),
     };
     return async () => {
-      const records = (await this.o.transform(event)).records ?? [];
-      return { recordIds: records.map((r) => r.recordId), results: records.map((r) => r.result), data: (j) => Buffer.from(records[j]!.data, "base64") };
+      const { recordIds, results, data, ends } = packResponse(await this.o.transform(event));
+      return { recordIds, results, bytes: Buffer.from(data.buffer, data.byteOffset, data.byteLength), ends };
     };
   }
 
@@ -548,16 +545,15 @@ const gzipAsync = promisify(gzip);
 const GZIP = { level: 1, chunkSize: 256 * 1024 };
 
 /**
- * A transformation's answer, whichever form it came in: ids and results in response order, and an
- * Ok record's bytes: `bytes[ends[j - 1] ?? 0 … ends[j])` of a packed answer, else `data(j)`.
+ * A transformation's answer, packed whichever form it came in: ids and results in response order,
+ * and an Ok record's bytes at `bytes[ends[j - 1] ?? 0 … ends[j])`.
  */
 interface Outcomes {
   recordIds: string[];
   results: string[];
-  bytes?: Buffer;
-  ends?: ArrayLike<number>;
-  data?(j: number): Buffer;
-  /** The memory `data` lives in, when it is the answer's own (a packed answer). */
+  bytes: Buffer;
+  ends: ArrayLike<number>;
+  /** The memory `bytes` lives in, when a packed transformation may answer into it again. */
   memory?: ArrayBuffer;
 }
 

@@ -51,6 +51,9 @@ function digitAt(s: string, i: number): number {
   return d >= 0 && d <= 9 ? d : -1;
 }
 
+/** Where the digits of `YYYY-MM-DDTHH:MM:SS.mmmZ` are. */
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
 /** Whether `text` is `YYYY-MM-DDTHH:MM:SS.mmmZ` with a real date, hours 00–23 and minutes and seconds 00–59. */
 function isCanonical(text: string): boolean {
   if (text.length !== 24) return false;
@@ -65,8 +68,6 @@ function isCanonical(text: string): boolean {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
-
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /**
  * `new Date(text).toISOString()`: a timestamp already in that form (as X writes them) is

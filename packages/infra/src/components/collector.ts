@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ARTIFACTS_PREFIX, assumeRolePolicy, collectorRolePolicy, lifecycleRolePolicy } from "../core/policy-documents.ts";
 import { collectorUserData } from "../core/collector-user-data.ts";
 import { checkOperatorCidr, type InfraConfig } from "../config.ts";
-import { ICEBERG_WRITER_LF_PERMISSIONS } from "./ingest.ts";
+import { icebergWriterLfGrants } from "./ingest.ts";
 import type { Tags } from "../core/tags.ts";
 
 export interface CollectorArgs {
@@ -164,16 +164,7 @@ export class Collector extends pulumi.ComponentResource {
     );
     // With Lake Formation governing the catalog, IAM alone does not let the jobs' Athena DELETE,
     // OPTIMIZE and VACUUM (nor the collector's notice deletes) touch the table.
-    this.lakeFormationGrants = args.lakeFormationGrants
-      ? [
-          new aws.lakeformation.Permissions(
-            `${name}-lf-table`,
-            { principal: this.role.arn, permissions: ICEBERG_WRITER_LF_PERMISSIONS, table: { databaseName: l.databaseName, name: l.tableName } },
-            parent,
-          ),
-          new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: l.databaseName } }, parent),
-        ]
-      : [];
+    this.lakeFormationGrants = args.lakeFormationGrants ? icebergWriterLfGrants(name, this.role.arn, l.databaseName, l.tableName, parent) : [];
     const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags }, parent);
 
     this.securityGroup = new aws.ec2.SecurityGroup(

@@ -42,6 +42,23 @@ export interface IngestArgs {
  */
 export const ICEBERG_WRITER_LF_PERMISSIONS = ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"];
 
+/**
+ * The Lake Formation grants an Iceberg writer needs on an LF-governed catalog (IAM alone does not
+ * let it commit): the writer permissions on the table and DESCRIBE on its database.
+ */
+export function icebergWriterLfGrants(
+  name: string,
+  principal: pulumi.Input<string>,
+  databaseName: pulumi.Input<string>,
+  tableName: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.lakeformation.Permissions[] {
+  return [
+    new aws.lakeformation.Permissions(`${name}-lf-table`, { principal, permissions: ICEBERG_WRITER_LF_PERMISSIONS, table: { databaseName, name: tableName } }, opts),
+    new aws.lakeformation.Permissions(`${name}-lf-database`, { principal, permissions: ["DESCRIBE"], database: { name: databaseName } }, opts),
+  ];
+}
+
 export const glueCatalogArn = (partition: string, region: string, account: string) => `arn:${partition}:glue:${region}:${account}:catalog`;
 
 export class Ingest extends pulumi.ComponentResource {
@@ -87,16 +104,7 @@ export class Ingest extends pulumi.ComponentResource {
     );
 
     // With Lake Formation governing the catalog, IAM alone does not let Firehose commit to the table.
-    const lfGrants = args.lakeFormationGrants
-      ? [
-          new aws.lakeformation.Permissions(
-            `${name}-lf-table`,
-            { principal: this.role.arn, permissions: ICEBERG_WRITER_LF_PERMISSIONS, table: { databaseName: args.databaseName, name: args.tableName } },
-            parent,
-          ),
-          new aws.lakeformation.Permissions(`${name}-lf-database`, { principal: this.role.arn, permissions: ["DESCRIBE"], database: { name: args.databaseName } }, parent),
-        ]
-      : [];
+    const lfGrants = args.lakeFormationGrants ? icebergWriterLfGrants(name, this.role.arn, args.databaseName, args.tableName, parent) : [];
 
     const logging = { enabled: true, logGroupName: this.logGroup.name, logStreamName: this.logStream.name };
     this.stream = new aws.kinesis.FirehoseDeliveryStream(
