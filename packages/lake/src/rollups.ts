@@ -64,31 +64,53 @@ const TAG_KINDS = Object.entries(TAG_COUNTS);
 /** A condition on one kind's normalised tag (`expr`), e.g. to keep only some tags. */
 type TagFilter = (kind: string, expr: string) => string;
 
-/** (kind, normalised tag, row) for every tag of every row of `src`, optionally filtered. */
-const tagsOf = (src: string, where: TagFilter = () => "TRUE") =>
-  TAG_KINDS.map(([kind, { column, expr }]) => `SELECT '${kind}' AS kind, ${expr} AS tag, * EXCLUDE (tag) FROM (SELECT *, UNNEST(${column}) AS tag FROM ${src}) WHERE tag IS NOT NULL AND (${where(kind, expr)})`).join("\nUNION ALL\n");
+/**
+ * Rows a merge adds to the rollups: `src` has the table's columns, plus a weight `w` (+1 for a row
+ * that lands, -1 for one it replaces) when `weighted`; unweighted, every row lands (the bulk
+ * path), and plain counts and sums cost less than weighted ones.
+ */
+interface Delta {
+  src: string;
+  weighted: boolean;
+}
 
-/** Weighted count per label, one column each. */
-const labelSums = SENTIMENT_LABELS.map((l) => `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)`).join(", ");
+/** The aggregates of a delta: row count, weighted sum, count per label. */
+const count = (d: Delta) => (d.weighted ? "sum(w)" : "count(*)");
+const sumOf = (d: Delta, x: string) => (d.weighted ? `sum(w * ${x})` : `sum(${x})`);
+const labelCounts = (d: Delta) =>
+  SENTIMENT_LABELS.map((l) => (d.weighted ? `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)` : `count(*) FILTER (WHERE sentiment_label = '${l}')`)).join(", ");
+/** Only the columns a merge reads: the unnest and the aggregates then carry no wide rows. */
+const cols = (d: Delta, names: string) => `${d.weighted ? "w, " : ""}${names}`;
 
-/** The shared LATEST_ROW_KEY of each row, as a column (computed once per row: its casts cost). */
-const withLatestKey = (src: string) => `(SELECT *, ${LATEST_ROW_KEY} AS latest_key FROM ${src})`;
+/**
+ * (kind, normalised tag, `columns`) for every tag of every row of `src`, optionally filtered;
+ * with `group`, aggregated per kind, tag and label instead (each kind on its own: no regrouping of the union).
+ */
+const tagsOf = (src: string, columns: string, where: TagFilter = () => "TRUE", group?: string) =>
+  TAG_KINDS.map(
+    ([kind, { column, expr }]) =>
+      `SELECT '${kind}' AS kind, ${expr} AS tag, ${group ?? columns} FROM (SELECT ${columns}, UNNEST(${column}) AS tag FROM ${src}) WHERE tag IS NOT NULL AND (${where(kind, expr)})${group ? ` GROUP BY ${expr}, sentiment_label` : ""}`,
+  ).join("\nUNION ALL\n");
 
 /** The latest non-null value of `column` (by `latest_key`, nulls skipped as max_by does), and its key. */
-const latest = (column: string, as: string, filter = "TRUE") =>
-  `max_by(${column}, latest_key) FILTER (WHERE ${filter}) AS ${as}, max(latest_key) FILTER (WHERE ${filter} AND ${column} IS NOT NULL) AS ${as}_at`;
+const latest = (column: string, as: string, filter?: string) => {
+  const f = (cond: string) => (filter ? `${filter} AND ${cond}` : cond);
+  return `max_by(${column}, latest_key)${filter ? ` FILTER (WHERE ${filter})` : ""} AS ${as}, max(latest_key) FILTER (WHERE ${f(`${column} IS NOT NULL`)}) AS ${as}_at`;
+};
 
 const takeLater = (field: string) =>
   `${field} = CASE WHEN excluded.${field}_at >= rollup_authors.${field}_at OR rollup_authors.${field}_at IS NULL THEN excluded.${field} ELSE rollup_authors.${field} END,
   ${field}_at = greatest(rollup_authors.${field}_at, excluded.${field}_at)`;
 
-/** `src` rows with a weight column `w` (+1 or -1); the latest username and followers come from +1 rows only. */
-function mergeAuthors(src: string): string {
+/** The latest username and followers come from rows that land (w > 0) only. */
+function mergeAuthors(d: Delta): string {
+  const landing = d.weighted ? "w > 0" : undefined;
+  // the shared LATEST_ROW_KEY once per row (its casts cost), as a column
   return `INSERT INTO rollup_authors
-SELECT author_id, sum(w), sum(w * engagement), sum(w * sentiment_score), ${labelSums},
-  ${latest("author_username", "username", "w > 0")},
-  ${latest("author_followers_count", "followers", "w > 0")}
-FROM ${withLatestKey(src)}
+SELECT author_id, ${count(d)}, ${sumOf(d, "engagement")}, ${sumOf(d, "sentiment_score")}, ${labelCounts(d)},
+  ${latest("author_username", "username", landing)},
+  ${latest("author_followers_count", "followers", landing)}
+FROM (SELECT ${cols(d, "author_id, engagement, sentiment_score, sentiment_label, author_username, author_followers_count")}, ${LATEST_ROW_KEY} AS latest_key FROM ${d.src})
 GROUP BY author_id
 ON CONFLICT (author_id) DO UPDATE SET
   posts = rollup_authors.posts + excluded.posts,
@@ -106,15 +128,15 @@ ${SENTIMENT_LABELS.map((l) => `  ${l} = rollup_authors.${l} + excluded.${l},`).j
 export function refreshAuthorFieldsSql(authors: string): string {
   return `UPDATE rollup_authors SET username = r.username, username_at = r.username_at, followers = r.followers, followers_at = r.followers_at
 FROM (SELECT author_id, ${latest("author_username", "username")}, ${latest("author_followers_count", "followers")}
-  FROM ${withLatestKey(`(SELECT * FROM ${T} WHERE author_id IN (SELECT author_id FROM ${authors}))`)} GROUP BY author_id) AS r
+  FROM (SELECT author_id, author_username, author_followers_count, ${LATEST_ROW_KEY} AS latest_key FROM ${T} WHERE author_id IN (SELECT author_id FROM ${authors})) GROUP BY author_id) AS r
 WHERE rollup_authors.author_id = r.author_id`;
 }
 
-function mergeHours(src: string): string {
+function mergeHours(d: Delta): string {
   return `INSERT INTO rollup_hours
 SELECT date_trunc('hour', created_at), dt, coalesce(author_country, '${NO_COUNTRY}'), sentiment_label,
-  sum(w), sum(w * sentiment_score), min(created_at), max(created_at)
-FROM ${src}
+  ${count(d)}, ${sumOf(d, "sentiment_score")}, min(created_at), max(created_at)
+FROM (SELECT ${cols(d, "created_at, dt, author_country, sentiment_label, sentiment_score")} FROM ${d.src})
 GROUP BY ALL
 ON CONFLICT (hour, dt, country, sentiment_label) DO UPDATE SET
   posts = rollup_hours.posts + excluded.posts,
@@ -123,19 +145,17 @@ ON CONFLICT (hour, dt, country, sentiment_label) DO UPDATE SET
   last_at = greatest(rollup_hours.last_at, excluded.last_at)`;
 }
 
-function mergeLocations(src: string): string {
+function mergeLocations(d: Delta): string {
   return `INSERT INTO rollup_locations
-SELECT author_location, sum(w) FROM ${src}
+SELECT author_location, ${count(d)} FROM (SELECT ${cols(d, "author_location, author_country")} FROM ${d.src})
 WHERE author_country IS NULL AND author_location IS NOT NULL
 GROUP BY author_location
 ON CONFLICT (location) DO UPDATE SET posts = rollup_locations.posts + excluded.posts`;
 }
 
-function mergeTags(src: string, where?: TagFilter): string {
+function mergeTags(d: Delta, where?: TagFilter): string {
   return `INSERT INTO rollup_tags
-SELECT kind, tag, sentiment_label, sum(w), sum(w * sentiment_score)
-FROM (${tagsOf(src, where)})
-GROUP BY kind, tag, sentiment_label
+${tagsOf(d.src, cols(d, "sentiment_label, sentiment_score"), where, `sentiment_label, ${count(d)}, ${sumOf(d, "sentiment_score")}`)}
 ON CONFLICT (kind, tag, sentiment_label) DO UPDATE SET
   posts = rollup_tags.posts + excluded.posts,
   score_sum = rollup_tags.score_sum + excluded.score_sum`;
@@ -146,8 +166,8 @@ ON CONFLICT (kind, tag, sentiment_label) DO UPDATE SET
  * the table's columns; `removed` null when nothing is replaced), then drop emptied groups.
  */
 export function applyDeltaSql(added: string, removed: string | null): string[] {
-  const src = removed === null ? `(SELECT 1 AS w, * FROM ${added})` : `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`;
-  const merges = [mergeAuthors(src), mergeHours(src), mergeLocations(src), mergeTags(src)];
+  const d: Delta = removed === null ? { src: added, weighted: false } : { src: `(SELECT 1 AS w, * FROM ${added} UNION ALL SELECT -1 AS w, * FROM ${removed})`, weighted: true };
+  const merges = [mergeAuthors(d), mergeHours(d), mergeLocations(d), mergeTags(d)];
   // only a removal can empty a group
   return removed === null ? merges : [...merges, ...ROLLUP_TABLES.map((t) => `DELETE FROM ${t} WHERE posts = 0`)];
 }
@@ -157,7 +177,7 @@ export function applyDeltaSql(added: string, removed: string | null): string[] {
  * deleted) from what the table holds now: every author and every hour they appear in.
  */
 export function rebuildTouchedSql(touched: string): string[] {
-  const rowsOf = (cond: string) => `(SELECT 1 AS w, * FROM ${T} WHERE ${cond})`;
+  const rowsOf = (cond: string): Delta => ({ src: `(SELECT * FROM ${T} WHERE ${cond})`, weighted: false });
   return [
     `DELETE FROM rollup_authors WHERE author_id IN (SELECT author_id FROM ${touched})`,
     mergeAuthors(rowsOf(`author_id IN (SELECT author_id FROM ${touched})`)),
@@ -165,9 +185,9 @@ export function rebuildTouchedSql(touched: string): string[] {
     mergeHours(rowsOf(`date_trunc('hour', created_at) IN (SELECT date_trunc('hour', created_at) FROM ${touched})`)),
     `DELETE FROM rollup_locations WHERE location IN (SELECT author_location FROM ${touched})`,
     mergeLocations(rowsOf(`author_location IN (SELECT author_location FROM ${touched})`)),
-    `CREATE OR REPLACE TEMP TABLE _touched_tags AS SELECT DISTINCT kind, tag FROM (${tagsOf(`(SELECT 1 AS w, * FROM ${touched})`)})`,
+    `CREATE OR REPLACE TEMP TABLE _touched_tags AS SELECT DISTINCT kind, tag FROM (${tagsOf(touched, "sentiment_label")})`,
     "DELETE FROM rollup_tags WHERE EXISTS (SELECT 1 FROM _touched_tags x WHERE x.kind = rollup_tags.kind AND x.tag = rollup_tags.tag)",
-    mergeTags(`(SELECT 1 AS w, * FROM ${T})`, (kind, expr) => `${expr} IN (SELECT tag FROM _touched_tags WHERE kind = '${kind}')`),
+    mergeTags({ src: T, weighted: false }, (kind, expr) => `${expr} IN (SELECT tag FROM _touched_tags WHERE kind = '${kind}')`),
   ];
 }
 
