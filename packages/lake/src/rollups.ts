@@ -78,7 +78,7 @@ interface Delta {
 const count = (d: Delta) => (d.weighted ? "sum(w)" : "count(*)");
 const sumOf = (d: Delta, x: string) => (d.weighted ? `sum(w * ${x})` : `sum(${x})`);
 const labelCounts = (d: Delta) =>
-  SENTIMENT_LABELS.map((l) => (d.weighted ? `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)` : `count(*) FILTER (WHERE sentiment_label = '${l}')`)).join(", ");
+  SENTIMENT_LABELS.map((l) => `${d.weighted ? `coalesce(sum(w) FILTER (WHERE sentiment_label = '${l}'), 0)` : `count(*) FILTER (WHERE sentiment_label = '${l}')`} AS ${l}`).join(", ");
 /** Only the columns a merge reads: the unnest and the aggregates then carry no wide rows. */
 const cols = (d: Delta, names: string) => `${d.weighted ? "w, " : ""}${names}`;
 
@@ -98,27 +98,35 @@ const latest = (column: string, as: string, filter?: string) => {
   return `max_by(${column}, latest_key)${filter ? ` FILTER (WHERE ${filter})` : ""} AS ${as}, max(latest_key) FILTER (WHERE ${f(`${column} IS NOT NULL`)}) AS ${as}_at`;
 };
 
+/** `field` and its key from `x` when at least as late as in `r` (a tie is the same row: the newer version of it wins). */
 const takeLater = (field: string) =>
-  `${field} = CASE WHEN excluded.${field}_at >= rollup_authors.${field}_at OR rollup_authors.${field}_at IS NULL THEN excluded.${field} ELSE rollup_authors.${field} END,
-  ${field}_at = greatest(rollup_authors.${field}_at, excluded.${field}_at)`;
+  `${field} = CASE WHEN x.${field}_at >= r.${field}_at OR r.${field}_at IS NULL THEN x.${field} ELSE r.${field} END,
+  ${field}_at = greatest(r.${field}_at, x.${field}_at)`;
+
+// Authors and hours merge by MERGE INTO (a join with the rollup) rather than INSERT … ON
+// CONFLICT (an index probe and conflict per group): about a tenth less CPU for the thousands
+// of authors a batch touches, still at 400k authors. Tags, a few hundred groups over three
+// string keys, are cheaper by ON CONFLICT.
 
 /** The latest username and followers come from rows that land (w > 0) only. */
 function mergeAuthors(d: Delta): string {
   const landing = d.weighted ? "w > 0" : undefined;
   // the shared LATEST_ROW_KEY once per row (its casts cost), as a column
-  return `INSERT INTO rollup_authors
-SELECT author_id, ${count(d)}, ${sumOf(d, "engagement")}, ${sumOf(d, "sentiment_score")}, ${labelCounts(d)},
+  return `MERGE INTO rollup_authors AS r
+USING (SELECT author_id, ${count(d)} AS posts, ${sumOf(d, "engagement")} AS engagement, ${sumOf(d, "sentiment_score")} AS score_sum, ${labelCounts(d)},
   ${latest("author_username", "username", landing)},
   ${latest("author_followers_count", "followers", landing)}
-FROM (SELECT ${cols(d, "author_id, engagement, sentiment_score, sentiment_label, author_username, author_followers_count")}, ${LATEST_ROW_KEY} AS latest_key FROM ${d.src})
-GROUP BY author_id
-ON CONFLICT (author_id) DO UPDATE SET
-  posts = rollup_authors.posts + excluded.posts,
-  engagement = rollup_authors.engagement + excluded.engagement,
-  score_sum = rollup_authors.score_sum + excluded.score_sum,
-${SENTIMENT_LABELS.map((l) => `  ${l} = rollup_authors.${l} + excluded.${l},`).join("\n")}
+  FROM (SELECT ${cols(d, "author_id, engagement, sentiment_score, sentiment_label, author_username, author_followers_count")}, ${LATEST_ROW_KEY} AS latest_key FROM ${d.src})
+  GROUP BY author_id) AS x
+ON r.author_id = x.author_id
+WHEN MATCHED THEN UPDATE SET
+  posts = r.posts + x.posts,
+  engagement = r.engagement + x.engagement,
+  score_sum = r.score_sum + x.score_sum,
+${SENTIMENT_LABELS.map((l) => `  ${l} = r.${l} + x.${l},`).join("\n")}
   ${takeLater("username")},
-  ${takeLater("followers")}`;
+  ${takeLater("followers")}
+WHEN NOT MATCHED THEN INSERT BY NAME`;
 }
 
 /**
@@ -133,16 +141,18 @@ WHERE rollup_authors.author_id = r.author_id`;
 }
 
 function mergeHours(d: Delta): string {
-  return `INSERT INTO rollup_hours
-SELECT date_trunc('hour', created_at), dt, coalesce(author_country, '${NO_COUNTRY}'), sentiment_label,
-  ${count(d)}, ${sumOf(d, "sentiment_score")}, min(created_at), max(created_at)
-FROM (SELECT ${cols(d, "created_at, dt, author_country, sentiment_label, sentiment_score")} FROM ${d.src})
-GROUP BY ALL
-ON CONFLICT (hour, dt, country, sentiment_label) DO UPDATE SET
-  posts = rollup_hours.posts + excluded.posts,
-  score_sum = rollup_hours.score_sum + excluded.score_sum,
-  first_at = least(rollup_hours.first_at, excluded.first_at),
-  last_at = greatest(rollup_hours.last_at, excluded.last_at)`;
+  return `MERGE INTO rollup_hours AS r
+USING (SELECT date_trunc('hour', created_at) AS hour, dt, coalesce(author_country, '${NO_COUNTRY}') AS country, sentiment_label,
+  ${count(d)} AS posts, ${sumOf(d, "sentiment_score")} AS score_sum, min(created_at) AS first_at, max(created_at) AS last_at
+  FROM (SELECT ${cols(d, "created_at, dt, author_country, sentiment_label, sentiment_score")} FROM ${d.src})
+  GROUP BY ALL) AS x
+ON r.hour = x.hour AND r.dt = x.dt AND r.country = x.country AND r.sentiment_label = x.sentiment_label
+WHEN MATCHED THEN UPDATE SET
+  posts = r.posts + x.posts,
+  score_sum = r.score_sum + x.score_sum,
+  first_at = least(r.first_at, x.first_at),
+  last_at = greatest(r.last_at, x.last_at)
+WHEN NOT MATCHED THEN INSERT BY NAME`;
 }
 
 function mergeLocations(d: Delta): string {
