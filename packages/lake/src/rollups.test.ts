@@ -109,6 +109,33 @@ describe("rollups", () => {
     expect((await wh.ask("overview"))[0]).toMatchObject({ posts: 0, authors: 0 });
   });
 
+  it("take an author's latest non-null username and followers from new posts, whichever batch or row holds them", async () => {
+    const at = (minute: number) => `2026-11-20T00:0${minute}:00.000Z`;
+    // only new ids: the bulk path, where no row carries a weight; the latest row has no username or followers
+    await wh.upsert([
+      row({ id: "101", author_id: "7", author_username: "early", author_followers_count: 5, collected_at: at(1), author_location: "Web3", author_country: null }),
+      row({ id: "102", author_id: "7", author_username: null, author_followers_count: null, collected_at: at(2), author_location: null, author_country: null }),
+      row({ id: "103", author_id: "8", author_username: "bob", author_followers_count: 3, collected_at: at(1), sentiment_label: "negative", cashtags: [], hashtags: [] }),
+    ]);
+    await expectRollupsMatchTable(wh, "after the first batch");
+    expect((await wh.ask("influencersByPosts")).find((a) => a.author_id === "7")).toMatchObject({ username: "early", followers: 5, posts: 2 });
+    // a later batch: a later row takes over the username only; an earlier row changes neither
+    await wh.upsert([
+      row({ id: "104", author_id: "7", author_username: "later", author_followers_count: null, collected_at: at(3) }),
+      row({ id: "105", author_id: "8", author_username: "stale", author_followers_count: 99, collected_at: at(0) }),
+    ]);
+    await expectRollupsMatchTable(wh, "after the second batch");
+    const authors = await wh.ask("influencersByPosts");
+    expect(authors.find((a) => a.author_id === "7")).toMatchObject({ username: "later", followers: 5, posts: 3 });
+    expect(authors.find((a) => a.author_id === "8")).toMatchObject({ username: "bob", followers: 3, posts: 2 });
+    // a replacement (weighted path) whose new version has no followers, then a delete
+    await wh.upsert([row({ id: "101", author_id: "7", author_username: "early2", author_followers_count: null, collected_at: at(4), sentiment_label: "neutral" })]);
+    await expectRollupsMatchTable(wh, "after a replacement");
+    expect((await wh.ask("influencersByPosts")).find((a) => a.author_id === "7")).toMatchObject({ username: "early2", followers: null, posts: 3, neutral: 1 });
+    await wh.deleteIds(["104", "103"]);
+    await expectRollupsMatchTable(wh, "after deletes");
+  });
+
   it("are built on open for a warehouse that has none yet", async () => {
     await wh.upsert(Array.from({ length: 30 }, (_, i) => randomRow(String(3_000 + i), 1)));
     await wh.query("DROP TABLE rollup_state");
