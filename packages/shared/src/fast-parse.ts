@@ -9,6 +9,7 @@
  */
 import { globalConfig, safeParse, type $ZodType, type $ZodCheck } from "zod/v4/core";
 import { PostSchema, type Post } from "./post.ts";
+import { checksOf, hasTrait, PATTERN_TRAITS } from "./zod-walk.ts";
 
 const FAIL = Symbol("fail");
 
@@ -20,17 +21,6 @@ const NUMBER_FORMATS: Record<string, { int: boolean; min: number; max: number }>
   float32: { int: false, min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
   float64: { int: false, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
 };
-// String checks that are only a regex test in zod; formats such as url or jwt run more code.
-const PATTERN_TRAITS = ["$ZodCheckRegex", "$ZodISODateTime", "$ZodISODate", "$ZodISOTime", "$ZodUUID", "$ZodGUID", "$ZodEmail", "$ZodCheckLowerCase", "$ZodCheckUpperCase"];
-
-// zod's constructor names on every instance; the check types do not declare them
-const hasTrait = (x: $ZodType | $ZodCheck, trait: string) => (x._zod as { traits?: Set<string> }).traits?.has(trait) === true;
-
-// A schema that is itself a check (z.iso.datetime(), z.int()) runs as its own first check.
-const checksOf = (schema: $ZodType): $ZodCheck[] => [
-  ...(hasTrait(schema, "$ZodCheck") ? [schema as unknown as $ZodCheck] : []),
-  ...(schema._zod.def.checks ?? []),
-];
 
 /** The source being generated: statements, the values they refer to, fresh variable names. */
 class Source {
