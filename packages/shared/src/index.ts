@@ -6,6 +6,7 @@
 export * from "./x-api.ts";
 export * from "./post.ts";
 export * from "./fast-parse.ts";
+export * from "./json-writer.ts";
 export * from "./scored-post.ts";
 export * from "./codecs.ts";
 export * from "./firehose.ts";
