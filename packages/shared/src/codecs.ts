@@ -2,6 +2,7 @@
  * Wire codecs: JSON that keeps big integers, NDJSON, and Firehose record framing.
  */
 import { isUtf8 } from "node:buffer";
+import { stringifyPost } from "./json-writer.ts";
 
 /** Raised for a line or record that is not what it should be; says which one and why. */
 export class DecodeError extends Error {
@@ -166,7 +167,8 @@ function scratchOf(bytes: number): Buffer | null {
  * `encodeFirehoseRecord` of each value, the records sharing one allocation: a batch costs one
  * buffer instead of one per record (each a pool slice the garbage collector must account for).
  * The JSON is written once into the shared scratch (room for 3 bytes a character), then copied
- * out: cheaper than measuring every string's UTF-8 length first.
+ * out: cheaper than measuring every string's UTF-8 length first. Values are Posts in the
+ * pipeline, so they go through `stringifyPost` (JSON.stringify's bytes for any value).
  */
 export function encodeFirehoseRecords(values: readonly unknown[]): Buffer[] {
   const n = values.length;
@@ -174,7 +176,7 @@ export function encodeFirehoseRecords(values: readonly unknown[]): Buffer[] {
   let buf = scratch;
   let at = 0;
   for (let i = 0; i < n; i++) {
-    const json = JSON.stringify(values[i]);
+    const json = stringifyPost(values[i]);
     const need = at + json.length * 3 + 1;
     if (need > buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(2 * buf.length, need));
