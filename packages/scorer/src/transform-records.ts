@@ -6,6 +6,7 @@ import {
   DecodeError,
   FIREHOSE_LIMITS,
   parsePost,
+  stringifyScoredPost,
   base64Length,
   decodeFirehoseData,
   packedRecordDecoder,
@@ -119,8 +120,11 @@ function scoreBatch(io: BatchIo, invocationId: unknown, options: TransformOption
   };
   stage((_, i) => io.decode(i, `records[${i}] (${attempts[i]!.recordId})`));
   stage((value) => parsePost(value));
+  // Kept for the encode stage, which reaches only records parsePost accepted: a scored field
+  // equal to its validated Post's id or timestamp needs no escape test.
+  const posts = values.slice() as Post[];
   stage((post) => scorePost(post as Post, scoredAt));
-  stage((scored, i) => (attempts[i]!.okLength = io.encode(i, JSON.stringify(scored))));
+  stage((scored, i) => (attempts[i]!.okLength = io.encode(i, stringifyScoredPost(scored, posts[i]))));
 
   // Greedy in order: an Ok record is kept only if every later record can still fail within budget
   // (with empty data at worst); a failed record keeps its original data when that still fits.
