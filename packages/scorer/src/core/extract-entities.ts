@@ -7,6 +7,7 @@ import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-pr
 import { isUpperAscii } from "./ascii.ts";
 import { LOWERED_HASH_SEED, StringTable, loweredHashEnd, loweredHashStep } from "./string-table.ts";
 import { cashtagAt, hashtagAt, mentionAt } from "./tag-scan.ts";
+import { runEnds, runHashes, runStarts, runsOf } from "./word-runs.ts";
 
 export interface PostEntities {
   cashtags: string[];
@@ -154,9 +155,11 @@ function wordSpans(text: string): number {
   let hashes = hashScratch;
   let length = 0;
   const n = text.length;
+  const runs = runsOf(text);
+  let run = 0;
   let i = 0;
   while (i < n) {
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c < 128 ? ASCII_PIECE[c] === 0 : !isNonAsciiWordChar(text, i)) {
       // a surrogate pair that is no letter (an emoji) is no word from either half
       i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
@@ -169,7 +172,17 @@ function wordSpans(text: string): number {
     let wordHash = -1;
     let ascii = true;
     let dotsOnly = true;
-    for (;;) {
+    // a piece led by a word the tokenizer delimited: its letters are hashed already
+    while (run < runs && runStarts[run]! < i) run++;
+    if (run < runs && runStarts[run] === i) {
+      h = runHashes[run]!;
+      wordHash = h;
+      dotsOnly = false;
+      kinds |= PIECE;
+      i = runEnds[run++]!;
+    }
+    while (i < n) {
+      const c = text.charCodeAt(i);
       if (c < 128) {
         const piece = ASCII_PIECE[c]!;
         if (piece === 0) break;
@@ -185,8 +198,6 @@ function wordSpans(text: string): number {
         i = NON_ASCII_WORD_CHAR.lastIndex;
         ascii = false;
       }
-      if (i >= n) break;
-      c = text.charCodeAt(i);
     }
     const first = text.charCodeAt(start);
     if (first === 36 /* $ */ || first === 35 /* # */ || first === 64 /* @ */ || kinds & SLASH) continue;

@@ -8,6 +8,7 @@ import { BULL_SIDE, CONTRASTS, COUNTERPARTIES, CRYPTO_WORDS, INTENSIFIERS, NEGAT
 import { EMOJI_VALENCE, EMOTICON_VALENCE } from "./emoji-lexicon.ts";
 import { buildSentimentLexicon } from "./sentiment-lexicon.ts";
 import { isLowerAscii } from "./ascii.ts";
+import { addRun, beginRuns } from "./word-runs.ts";
 import { LOWERED_HASH_SEED, LoweredWords, StringTable, loweredHash, loweredHashEnd, loweredHashStep } from "./string-table.ts";
 
 export interface TextSentiment {
@@ -106,6 +107,9 @@ const isWordChar = (c: number) => isAsciiLetter(c) || isDigit(c) || c === 95;
  * hashed in the same scan: the tokenizer need not read the word's chars again.
  */
 let scannedWordHash = -1;
+/** That word's hash state before loweredHashEnd, and whether it is ASCII letters only (no ' or ’): a run for word-runs.ts. */
+let scannedRun = 0;
+let scannedRunOk = false;
 /** plainWordHash of the word the last tokenEndAt call delimited. Exported for its test. */
 export const lastWordHash = () => scannedWordHash;
 
@@ -124,9 +128,11 @@ export function tokenEndAt(text: string, i: number, c: number): number {
       let last = c | 32;
       let beforeLast = -1;
       let plain = true;
+      let lettersOnly = true;
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j);
         if (isAsciiLetter(d) || d === 39 /* ' */) {
+          if (d === 39) lettersOnly = false;
           const lower = d | 32;
           if (lower === last && lower === beforeLast) plain = false;
           beforeLast = last;
@@ -136,12 +142,15 @@ export function tokenEndAt(text: string, i: number, c: number): number {
         }
         if (d === 0x2019 /* ’ */) {
           plain = false;
+          lettersOnly = false;
           continue;
         }
         if (d >= 128) return ASK_REGEX; // a letter or mark beyond ASCII would continue the word
         break;
       }
       scannedWordHash = plain ? loweredHashEnd(h) : -1;
+      scannedRun = h;
+      scannedRunOk = lettersOnly;
       return j;
     }
     case Starts.Cashtag:
@@ -275,23 +284,83 @@ for (const [w, info] of WORD_INFO) info.laughter = isLaughter(w);
 const WORDS = new StringTable(WORD_INFO);
 const UNKNOWN_WORDS = new LoweredWords();
 
-interface Token {
-  kind: "word" | "valence" | "punct" | "quote" | "other";
-  text: string;
-  /** Where the word is written in the (entity-decoded) text, as written (a hashtag without its #): read for case, not sliced. */
-  from: number;
-  to: number;
-  /** Offset just after the token in the (entity-decoded) text. */
-  end?: number;
-  valence?: number;
-  /** Word tokens: what the word lists know of `text`. */
-  info?: WordInfo;
+const enum Kind {
+  Word,
+  Valence,
+  Punct,
+  Quote,
+  Other,
+}
+/** A token's end when it has none (a hashtag word). */
+const NO_END = -1;
+
+/**
+ * The tokens of the text last tokenized, one column per field, reused from text to text: an object
+ * per token cost more in allocation and GC than the scoring that reads it. Token i is kinds[i] …
+ * infos[i], for i < tokenCount.
+ */
+let tokenCount = 0;
+let kinds = new Uint8Array(64);
+/**
+ * The word as the word lists spell it, or undefined for a plain ASCII word they do not know: that one
+ * is lowered only when a rule reads it (textAt), and most never are. For other tokens their text (a
+ * cashtag's is "$").
+ */
+const texts: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
+/** An unknown plain word's lowered hash, for textAt. */
+let wordHashes = new Int32Array(64);
+/** The text the offsets refer to. */
+let tokenizedText = "";
+/** Where the word is written in the (entity-decoded) text, as written (a hashtag without its #): read for case, not sliced. */
+let froms = new Int32Array(64);
+let tos = new Int32Array(64);
+/** Offset just after a word in the (entity-decoded) text, NO_END for a hashtag. */
+let ends = new Int32Array(64);
+let valences = new Float64Array(64);
+/** Word tokens: what the word lists know of the word. */
+const infos: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(64).fill(undefined);
+
+function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
-/** Every token has every field, so the scoring loop sees one object shape. */
-function token(kind: Token["kind"], text: string, from: number, to: number, end?: number, valence?: number, info?: WordInfo): Token {
-  return { kind, text, from, to, end, valence, info };
+function pushToken(kind: Kind, text: string | undefined, from: number, to: number, end: number, valence: number, info: WordInfo | undefined): number {
+  const i = tokenCount++;
+  if (i === kinds.length) {
+    kinds = grown(kinds);
+    wordHashes = grown(wordHashes);
+    froms = grown(froms);
+    tos = grown(tos);
+    ends = grown(ends);
+    valences = grown(valences);
+  }
+  kinds[i] = kind;
+  texts[i] = text;
+  froms[i] = from;
+  tos[i] = to;
+  ends[i] = end;
+  valences[i] = valence;
+  infos[i] = info;
+  return i;
 }
+
+/** Token i's text (lowering an unknown plain word now, see texts). */
+function textAt(i: number): string {
+  const t = texts[i];
+  return t !== undefined ? t : (texts[i] = UNKNOWN_WORDS.lowered(tokenizedText, froms[i]!, tos[i]!, wordHashes[i]!));
+}
+
+/** Whether the lowered word text[from, to) ends in "n't" (an ASCII range). */
+function endsInNt(text: string, from: number, to: number): boolean {
+  const t = text.charCodeAt(to - 1);
+  const n = text.charCodeAt(to - 3);
+  return to - from >= 3 && (t === 116 || t === 84) && text.charCodeAt(to - 2) === 39 && (n === 110 || n === 78);
+}
+
+/** One-char strings of ASCII punctuation, so a one-char punctuation token needs no slice. */
+const ASCII_CHAR = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 const ENTITY = /&(amp|lt|gt|quot|#39|#x27);/g;
 const ENTITY_CHAR: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
@@ -358,9 +427,18 @@ export function normalisedWord(raw: string): string {
 
 const NO_LEVELS: readonly Level[] = [];
 
-function tokenize(input: string): { tokens: Token[]; levels: readonly Level[]; cashtags: number; words: number; crypto: boolean; text: string } {
+/** What tokenize found besides the tokens; read right after it. */
+let levelsFound: Level[] | undefined;
+let cashtagsFound = 0;
+let wordsFound = 0;
+let cryptoFound = false;
+
+/** Fills the token columns from `input`; returns the entity-decoded text the offsets refer to. */
+function tokenize(input: string): string {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
-  const tokens: Token[] = [];
+  tokenCount = 0;
+  tokenizedText = text;
+  beginRuns(text);
   let levels: Level[] | undefined; // most posts name no number
   let cashtags = 0;
   let words = 0;
@@ -394,7 +472,7 @@ function tokenize(input: string): { tokens: Token[]; levels: readonly Level[]; c
     if (c === 64 /* @ */) continue; // mentions carry no sentiment
     // punctuation runs the fast path delimited are no emoticon (scorer-shortcuts.test.ts checks the list)
     if (!asked && (STARTS[c] === Starts.Bang || STARTS[c] === Starts.Punct)) {
-      tokens.push(token("punct", text.slice(start, end), start, end));
+      pushToken(Kind.Punct, end - start === 1 ? ASCII_CHAR[c]! : text.slice(start, end), start, end, NO_END, 0, undefined);
       continue;
     }
     if ((c === 104 /* h */ || c === 119 /* w */) && isUrlAt(text, start, end)) continue;
@@ -403,51 +481,63 @@ function tokenize(input: string): { tokens: Token[]; levels: readonly Level[]; c
       let w: string;
       let info: WordInfo | undefined;
       const hash = asked || c > 127 ? plainWordHash(text, start, end) : scannedWordHash;
+      if (!asked && c < 128 && scannedRunOk) addRun(start, end, scannedRun);
       if (hash >= 0) {
         // what follows reduces to lowering: a known word's table key is the lowered word, and no slice is needed
         const slot = WORDS.slotOfLoweredHashed(text, start, end, hash);
         if (slot >= 0) {
           w = WORDS.keyAt(slot);
           info = WORDS.valueAt(slot);
-        } else w = UNKNOWN_WORDS.lowered(text, start, end, hash);
+        } else {
+          wordHashes[pushToken(Kind.Word, undefined, start, end, end, 0, undefined)] = hash;
+          continue;
+        }
       } else {
         w = normalisedWord(text.slice(start, end));
         info = WORDS.get(w);
       }
       if (!crypto && info?.crypto) crypto = true;
-      tokens.push(token("word", w, start, end, end, undefined, info));
+      pushToken(Kind.Word, w, start, end, end, 0, info);
       continue;
     }
-    const raw = text.slice(start, end);
-    let emoticon: number | undefined;
-    if ((c >= 48 && c <= 57) || (c === 36 && raw.charCodeAt(1) >= 48 && raw.charCodeAt(1) <= 57)) {
-      const prev = tokens[tokens.length - 1];
-      (levels ??= []).push({ value: levelValue(raw), after: prev && prev.kind === "word" ? prev.text : "" });
+    if ((c >= 48 && c <= 57) || (c === 36 && isDigit(text.charCodeAt(start + 1)))) {
+      const prev = tokenCount - 1;
+      (levels ??= []).push({ value: levelValue(text.slice(start, end)), after: prev >= 0 && kinds[prev] === Kind.Word ? textAt(prev) : "" });
     } else if (c === 36 /* $ */) {
       cashtags++;
       // a cashtag is ASCII: upper-cased it is a ticker when lowered it is a lowered one
-      if (!crypto) crypto = (raw.charCodeAt(end - start - 2) === 46 && (raw.charCodeAt(end - start - 1) | 32) === 120) || CRYPTO_TICKERS.getLowered(text, start + 1, end) !== undefined;
-      tokens.push(token("other", raw, start, end));
+      if (!crypto) crypto = (text.charCodeAt(end - 2) === 46 && (text.charCodeAt(end - 1) | 32) === 120) || CRYPTO_TICKERS.getLowered(text, start + 1, end) !== undefined;
+      // scoring reads a cashtag's text only to see it is no word ("my", a praise), so it is not sliced
+      pushToken(Kind.Other, "$", start, end, NO_END, 0, undefined);
     } else if (c === 35 /* # */) {
       // a hashtag is ASCII (#\w+): looked up lowered in place
       const hash = loweredHash(text, start + 1, end);
-      const entry = WORDS.entryOfLoweredHashed(text, start + 1, end, hash);
-      tokens.push(token("word", entry?.key ?? UNKNOWN_WORDS.lowered(text, start + 1, end, hash), start + 1, end, undefined, undefined, entry?.value));
-    } else if (c < 128 && (emoticon = EMOTICON.get(isLowerAscii(raw) ? raw : raw.toLowerCase())) !== undefined) {
-      // every emoticon starts with an ASCII symbol, which no char beyond ASCII lowers to (emoji need no lowering)
-      tokens.push(token("valence", raw, start, end, undefined, emoticon));
-    } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
-      tokens.push(token("valence", raw, start, end, undefined, c === 43 ? 1.5 : -1.5));
-    } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
-      tokens.push(token("punct", raw, start, end));
-    } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
-      tokens.push(token("quote", raw, start, end));
+      const slot = WORDS.slotOfLoweredHashed(text, start + 1, end, hash);
+      if (slot >= 0) pushToken(Kind.Word, WORDS.keyAt(slot), start + 1, end, NO_END, 0, WORDS.valueAt(slot));
+      else wordHashes[pushToken(Kind.Word, undefined, start + 1, end, NO_END, 0, undefined)] = hash;
     } else {
-      const v = EMOJI.get(raw);
-      if (v !== undefined) tokens.push(token("valence", raw, start, end, undefined, v));
+      const raw = end - start === 1 && c < 128 ? ASCII_CHAR[c]! : text.slice(start, end);
+      let emoticon: number | undefined;
+      if (c < 128 && (emoticon = EMOTICON.get(isLowerAscii(raw) ? raw : raw.toLowerCase())) !== undefined) {
+        // every emoticon starts with an ASCII symbol, which no char beyond ASCII lowers to (emoji need no lowering)
+        pushToken(Kind.Valence, raw, start, end, NO_END, emoticon, undefined);
+      } else if (raw.endsWith("%") && (c === 43 || c === 45 || c === 0x2212)) {
+        pushToken(Kind.Valence, raw, start, end, NO_END, c === 43 ? 1.5 : -1.5, undefined);
+      } else if (c === 33 || c === 63 || c === 46 || c === 59 || c === 58 || c === 44) {
+        pushToken(Kind.Punct, raw, start, end, NO_END, 0, undefined);
+      } else if (raw === '"' || raw === "“" || raw === "”" || raw === "«" || raw === "»") {
+        pushToken(Kind.Quote, raw, start, end, NO_END, 0, undefined);
+      } else {
+        const v = EMOJI.get(raw);
+        if (v !== undefined) pushToken(Kind.Valence, raw, start, end, NO_END, v, undefined);
+      }
     }
   }
-  return { tokens, levels: levels ?? NO_LEVELS, cashtags, words, crypto, text };
+  levelsFound = levels;
+  cashtagsFound = cashtags;
+  wordsFound = words;
+  cryptoFound = crypto;
+  return text;
 }
 
 const TITLE = /^\p{Lu}\p{Ll}/u;
@@ -459,15 +549,13 @@ export function isTitle(text: string, from: number, to: number): boolean {
   return TITLE.test(text.slice(from, to));
 }
 const NAME_PART = 0.4;
-const isTitleWord = (t: Token | undefined, text: string) => !!t && t.kind === "word" && isTitle(text, t.from, t.to);
-function isNamePart(tokens: Token[], i: number, text: string): boolean {
-  const t = tokens[i]!;
-  if (!isTitle(text, t.from, t.to)) return false;
-  const prev = tokens[i - 1];
-  const atStart = !prev || prev.kind === "punct" || prev.kind === "quote";
-  const prevTitle = isTitleWord(prev, text);
-  const nextTitle = isTitleWord(tokens[i + 1], text);
-  return atStart ? nextTitle && isTitleWord(tokens[i + 2], text) : prevTitle || nextTitle;
+const isTitleWord = (i: number, text: string) => i >= 0 && i < tokenCount && kinds[i] === Kind.Word && isTitle(text, froms[i]!, tos[i]!);
+function isNamePart(i: number, text: string): boolean {
+  if (!isTitle(text, froms[i]!, tos[i]!)) return false;
+  const atStart = i === 0 || kinds[i - 1] === Kind.Punct || kinds[i - 1] === Kind.Quote;
+  const prevTitle = isTitleWord(i - 1, text);
+  const nextTitle = isTitleWord(i + 1, text);
+  return atStart ? nextTitle && isTitleWord(i + 2, text) : prevTitle || nextTitle;
 }
 
 const HAS_LOWER = /\p{Ll}/u;
@@ -492,16 +580,16 @@ export function isUrlAt(text: string, start: number, end: number): boolean {
 }
 
 /** Title Case Headlines capitalise every word, so capitals say nothing about names there. */
-function isHeadline(tokens: readonly Token[], words: number, text: string): boolean {
+function isHeadline(words: number, text: string): boolean {
   let title = 0;
-  for (const t of tokens) if (t.kind === "word" && isTitle(text, t.from, t.to)) title++;
+  for (let i = 0; i < tokenCount; i++) if (kinds[i] === Kind.Word && isTitle(text, froms[i]!, tos[i]!)) title++;
   return words > 0 && title / words > 0.6;
 }
 
 /** A post mostly in capitals shouts throughout, so single capitalised words are not emphasis. */
-function isMostlyCaps(tokens: readonly Token[], words: number, text: string): boolean {
+function isMostlyCaps(words: number, text: string): boolean {
   let capsWords = 0;
-  for (const t of tokens) if (t.kind === "word" && isShouting(text, t.from, t.to)) capsWords++;
+  for (let i = 0; i < tokenCount; i++) if (kinds[i] === Kind.Word && isShouting(text, froms[i]!, tos[i]!)) capsWords++;
   return words > 0 && capsWords / words > 0.6;
 }
 
@@ -518,56 +606,63 @@ function endsSentence(punct: string, semicolon: boolean): boolean {
 }
 
 /** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
-function isOver(tokens: readonly Token[], i: number, text: string): boolean {
-  const be = tokens[i];
-  if (!be || be.kind !== "word" || !(be.text === "is" || be.text === "are" || be.text === "was")) return false;
-  const end = tokens[i + 1];
-  if (!end || end.kind !== "word" || !(end.text === "over" || end.text === "done" || end.text === "finished")) return false;
-  return end.end === undefined || !NUMBER_AHEAD.test(text.slice(end.end, end.end + 4));
+function isOver(i: number, text: string): boolean {
+  if (i >= tokenCount || kinds[i] !== Kind.Word) return false;
+  const be = textAt(i);
+  if (!(be === "is" || be === "are" || be === "was")) return false;
+  if (i + 1 >= tokenCount || kinds[i + 1] !== Kind.Word) return false;
+  const over = textAt(i + 1);
+  if (!(over === "over" || over === "done" || over === "finished")) return false;
+  const end = ends[i + 1]!;
+  return end === NO_END || !NUMBER_AHEAD.test(text.slice(end, end + 4));
 }
 
 /** Per-token scratch arrays, reused across texts: allocating typed arrays per post costs more than scoring short ones. */
-let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64), contributions: new Float64Array(64) };
+let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64), contributions: new Float64Array(64), counterpartyAt: new Int32Array(64) };
 function scratch(tokens: number): typeof scratchArrays {
   if (scratchArrays.sentenceOf.length < tokens) {
-    scratchArrays = { sentenceOf: new Int32Array(tokens * 2), quotedAt: new Uint8Array(tokens * 2), contributions: new Float64Array(tokens * 2) };
+    const n = tokens * 2;
+    scratchArrays = { sentenceOf: new Int32Array(n), quotedAt: new Uint8Array(n), contributions: new Float64Array(n), counterpartyAt: new Int32Array(n) };
   }
   return scratchArrays;
 }
 
 /** Raw (unbounded) valence sum of a text; exported for evaluation of the continuous score. */
 export function rawValence(text: string): number {
-  const { tokens, levels, words, crypto, cashtags, text: decoded } = tokenize(text);
-  if (tokens.length === 0) return 0;
+  const decoded = tokenize(text);
+  const count = tokenCount;
+  if (count === 0) return 0;
+  const crypto = cryptoFound;
+  const words = wordsFound;
   // sentence number of each token, so a counterparty only affects its own sentence
-  const { sentenceOf, quotedAt, contributions } = scratch(tokens.length);
-  const counterpartyAt: number[] = [];
+  const { sentenceOf, quotedAt, contributions, counterpartyAt } = scratch(count);
+  let counterparties = 0;
   let sentence = 0;
   let bullsNamed = false;
   let firstQuote = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
     sentenceOf[i] = sentence;
-    if (t.kind === "punct" && endsSentence(t.text, false)) sentence++;
-    if (t.kind === "quote" && firstQuote < 0) firstQuote = i;
-    if (t.kind !== "word") continue;
-    const side = t.info?.side;
+    if (kind === Kind.Punct && endsSentence(textAt(i), false)) sentence++;
+    if (kind === Kind.Quote && firstQuote < 0) firstQuote = i;
+    if (kind !== Kind.Word) continue;
+    const side = infos[i]?.side;
     if (side === undefined) continue;
-    if (side > 0) counterpartyAt.push(i);
+    if (side > 0) counterpartyAt[counterparties++] = i;
     else bullsNamed = true;
   }
   // laughter in a crypto post mocks the other side: the bears when they are named (and bulls are not)
-  const laugh = counterpartyAt.length > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
-  const namesSide = crypto && (counterpartyAt.length > 0 || bullsNamed);
+  const laugh = counterparties > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
+  const namesSide = crypto && (counterparties > 0 || bullsNamed);
   // short quoted spans (≤ 8 tokens) are reported or mocked speech; long ones are the post itself
   const quoted = firstQuote >= 0; // quotedAt is read only then
-  if (quoted) quotedAt.fill(0, 0, tokens.length);
+  if (quoted) quotedAt.fill(0, 0, count);
   let scareQuotes = 0;
-  for (let i = quoted ? firstQuote : tokens.length; i < tokens.length; i++) {
-    if (tokens[i]!.kind !== "quote") continue;
+  for (let i = quoted ? firstQuote : count; i < count; i++) {
+    if (kinds[i] !== Kind.Quote) continue;
     let j = i + 1;
-    while (j < tokens.length && tokens[j]!.kind !== "quote") j++;
-    if (j < tokens.length && j - i <= 9 && i > 0) {
+    while (j < count && kinds[j] !== Kind.Quote) j++;
+    if (j < count && j - i <= 9 && i > 0) {
       quotedAt.fill(1, i + 1, j);
       if (crypto && j - i <= 4 && j > i + 1) scareQuotes++;
     }
@@ -583,26 +678,33 @@ export function rawValence(text: string): number {
   let multiplier = 1;
   let exclamations = 0;
   let lastWordAt = -2; // token index of the word behind the last contribution
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === "punct") {
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
+    if (kind === Kind.Punct) {
+      const punct = textAt(i);
       negationLeft = 0;
       multiplier = 1;
-      if (t.text.includes("?") && !t.text.includes("!")) {
+      if (punct.includes("?") && !punct.includes("!")) {
         for (let k = sentenceStart; k < contributed; k++) contributions[k]! *= QUESTION_DAMP;
       }
-      if (t.text.includes("!")) exclamations += t.text.length;
-      if (endsSentence(t.text, true)) sentenceStart = contributed;
+      if (punct.includes("!")) exclamations += punct.length;
+      if (endsSentence(punct, true)) sentenceStart = contributed;
       continue;
     }
-    if (t.kind === "quote") continue;
-    if (t.kind === "valence") {
-      contributions[contributed++] = crypto && LAUGHTER.has(t.text) ? laugh : t.valence!;
+    if (kind === Kind.Valence) {
+      contributions[contributed++] = crypto && LAUGHTER.has(textAt(i)) ? laugh : valences[i]!;
       continue;
     }
-    if (t.kind !== "word") continue;
-    const w = t.text;
-    const info = t.info;
+    if (kind !== Kind.Word) continue;
+    const known = texts[i];
+    if (known === undefined) {
+      // a plain word the lists do not know: of all the rules only negation by "…n't" reads it
+      if (endsInNt(decoded, froms[i]!, tos[i]!)) negationLeft = NEGATION_SCOPE;
+      else if (negationLeft > 0) negationLeft--;
+      continue;
+    }
+    const w = known;
+    const info = infos[i];
     if (info?.contrast && (w === "but" || w === "however" || w === "nevertheless" || w === "nonetheless")) {
       for (let k = 0; k < contributed; k++) contributions[k]! *= CONTRAST_BEFORE;
       contributions[contributed++] = 0;
@@ -618,8 +720,7 @@ export function rawValence(text: string): number {
       for (const c of candidates) {
         let ok = true;
         for (let k = 1; k < c.words.length; k++) {
-          const next = tokens[i + k];
-          if (!next || next.kind !== "word" || next.text !== c.words[k]) {
+          if (i + k >= count || kinds[i + k] !== Kind.Word || textAt(i + k) !== c.words[k]) {
             ok = false;
             break;
           }
@@ -648,17 +749,18 @@ export function rawValence(text: string): number {
       }
       // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
       const side = namesSide ? info?.side : undefined;
-      if (side !== undefined && tokens[i - 1]?.text !== "my") {
+      if (side !== undefined && (i === 0 || textAt(i - 1) !== "my")) {
         contributions[contributed++] = side;
         if (negationLeft > 0) negationLeft--;
         continue;
       }
       // "up 40%", "down 3.2" move prices; "line up", "sat down" do not
-      if ((w === "up" || w === "down") && t.end !== undefined && MOVE_AHEAD.test(decoded.slice(t.end, t.end + 4))) {
+      const end = ends[i]!;
+      if ((w === "up" || w === "down") && end !== NO_END && MOVE_AHEAD.test(decoded.slice(end, end + 4))) {
         valence = w === "up" ? 1.5 : -1.5;
       }
       // a Titlecase word inside a run of Titlecase words is part of a name ("Red Sox", "Walking Dead")
-      if (valence !== undefined && isNamePart(tokens, i, decoded) && !(headline ??= isHeadline(tokens, words, decoded))) valence *= NAME_PART;
+      if (valence !== undefined && isNamePart(i, decoded) && !(headline ??= isHeadline(words, decoded))) valence *= NAME_PART;
     }
     if (valence === undefined || valence === 0) {
       if (negationLeft > 0) negationLeft--;
@@ -667,19 +769,19 @@ export function rawValence(text: string): number {
     }
     if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
     let v = valence * multiplier;
-    if (isShouting(decoded, t.from, t.to) && !(mostlyCaps ??= isMostlyCaps(tokens, words, decoded))) v *= CAPS_BOOST;
+    if (isShouting(decoded, froms[i]!, tos[i]!) && !(mostlyCaps ??= isMostlyCaps(words, decoded))) v *= CAPS_BOOST;
     if (negationLeft > 0) {
       v *= v > 0 ? -0.74 : -0.5;
       negationLeft = 0;
     }
-    if (v < 0 && counterpartyAt.some((k) => k !== i && Math.abs(k - i) <= 3 && sentenceOf[k] === sentenceOf[i])) v = -v * 0.8;
+    if (v < 0 && counterpartyNear(counterpartyAt, counterparties, i, sentenceOf)) v = -v * 0.8;
     // trader pain (liquidations, margin calls, rekt) in a crypto post that names only the bears befalls the bears
-    else if (v < 0 && crypto && TRADER_PAIN.has(w) && counterpartyAt.length > 0 && !bullsNamed) v = -v * 0.8;
+    else if (v < 0 && crypto && TRADER_PAIN.has(w) && counterparties > 0 && !bullsNamed) v = -v * 0.8;
     // "the bear market is over", "the rally is done": what is over flips
-    if (isOver(tokens, i + consumed, decoded)) v = -v * 0.8;
+    if (isOver(i + consumed, decoded)) v = -v * 0.8;
     if (quoted && quotedAt[i]) v *= QUOTED; // reported or mocked speech ("“bottom is in” they said")
     // "nice bull trap", "perfect bear flag": praise grades the bearish pattern, it is not the writer's mood
-    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(tokens[i - 1]!.text) && contributions[contributed - 1]! > 0) {
+    if (v <= -1.5 && lastWordAt === i - 1 && PRAISE.has(textAt(i - 1)) && contributions[contributed - 1]! > 0) {
       contributions[contributed - 1] = 0;
     }
     contributions[contributed++] = v;
@@ -689,11 +791,21 @@ export function rawValence(text: string): number {
   }
   let sum = 0;
   for (let k = 0; k < contributed; k++) sum += contributions[k]!;
+  const cashtags = cashtagsFound;
   if (sum !== 0 && exclamations > 0) sum *= 1 + 0.08 * Math.min(exclamations, 4);
   else if (sum === 0 && exclamations > 0 && cashtags === 0) sum = EXCLAIMED;
   if (!crypto) return sum;
   sum += SCARE_QUOTE * scareQuotes;
-  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0) + pricePath(levels);
+  return sum + CRYPTO_LEAN + (cashtags >= 3 ? CASHTAG_SPAM_LEAN : 0) + pricePath(levelsFound ?? NO_LEVELS);
+}
+
+/** A counterparty (bears, shorts) within 3 tokens of token i, in its sentence. */
+function counterpartyNear(at: Int32Array, n: number, i: number, sentenceOf: Int32Array): boolean {
+  for (let j = 0; j < n; j++) {
+    const k = at[j]!;
+    if (k !== i && Math.abs(k - i) <= 3 && sentenceOf[k] === sentenceOf[i]) return true;
+  }
+  return false;
 }
 
 /** Words before a number that make it a time, a count or a size rather than a price level. */
