@@ -352,6 +352,19 @@ function textAt(i: number): string {
   return t !== undefined ? t : (texts[i] = UNKNOWN_WORDS.lowered(tokenizedText, froms[i]!, tos[i]!, wordHashes[i]!));
 }
 
+/** Whether token i's text is `w` (a lower-case word); an unknown plain word is compared in place, not lowered. */
+function wordIs(i: number, w: string): boolean {
+  const t = texts[i];
+  if (t !== undefined) return t === w;
+  const from = froms[i]!;
+  if (tos[i]! - from !== w.length) return false;
+  for (let k = 0; k < w.length; k++) {
+    const c = tokenizedText.charCodeAt(from + k);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== w.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** Whether the lowered word text[from, to) ends in "n't" (an ASCII range). */
 function endsInNt(text: string, from: number, to: number): boolean {
   const t = text.charCodeAt(to - 1);
@@ -608,11 +621,9 @@ function endsSentence(punct: string, semicolon: boolean): boolean {
 /** "is over", "are done" at token i: the thing just named has ended ("highs are over 20x" has not). */
 function isOver(i: number, text: string): boolean {
   if (i >= tokenCount || kinds[i] !== Kind.Word) return false;
-  const be = textAt(i);
-  if (!(be === "is" || be === "are" || be === "was")) return false;
+  if (!(wordIs(i, "is") || wordIs(i, "are") || wordIs(i, "was"))) return false;
   if (i + 1 >= tokenCount || kinds[i + 1] !== Kind.Word) return false;
-  const over = textAt(i + 1);
-  if (!(over === "over" || over === "done" || over === "finished")) return false;
+  if (!(wordIs(i + 1, "over") || wordIs(i + 1, "done") || wordIs(i + 1, "finished"))) return false;
   const end = ends[i + 1]!;
   return end === NO_END || !NUMBER_AHEAD.test(text.slice(end, end + 4));
 }
@@ -720,7 +731,7 @@ export function rawValence(text: string): number {
       for (const c of candidates) {
         let ok = true;
         for (let k = 1; k < c.words.length; k++) {
-          if (i + k >= count || kinds[i + k] !== Kind.Word || textAt(i + k) !== c.words[k]) {
+          if (i + k >= count || kinds[i + k] !== Kind.Word || !wordIs(i + k, c.words[k]!)) {
             ok = false;
             break;
           }
@@ -749,7 +760,7 @@ export function rawValence(text: string): number {
       }
       // the side a crypto post names is the side it taunts; not a word negation or intensity applies to
       const side = namesSide ? info?.side : undefined;
-      if (side !== undefined && (i === 0 || textAt(i - 1) !== "my")) {
+      if (side !== undefined && (i === 0 || !wordIs(i - 1, "my"))) {
         contributions[contributed++] = side;
         if (negationLeft > 0) negationLeft--;
         continue;
