@@ -262,12 +262,14 @@ interface WordInfo {
   valence: number | undefined;
   /** isLaughter of the word, worked out once here instead of per post. */
   laughter: boolean;
+  /** ACCUMULATING.has of the word. */
+  accumulating: boolean;
 }
 const WORD_INFO = new Map<string, WordInfo>();
 function infoOf(w: string): WordInfo {
   let info = WORD_INFO.get(w);
   if (!info) {
-    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined, laughter: false };
+    info = { crypto: false, contrast: false, negator: false, side: undefined, phrases: undefined, intensity: undefined, valence: undefined, laughter: false, accumulating: false };
     WORD_INFO.set(w, info);
   }
   return info;
@@ -279,6 +281,8 @@ for (const [w, side] of SIDE) infoOf(w).side = side;
 for (const [w, list] of LEXICON.phrases) infoOf(w).phrases = list;
 for (const [w, intensity] of INTENSITY) infoOf(w).intensity = intensity;
 for (const [w, valence] of LEXICON.words) infoOf(w).valence = valence;
+// an entry with no other fact scores as an unknown word does
+for (const w of ACCUMULATING) infoOf(w).accumulating = true;
 for (const [w, info] of WORD_INFO) info.laughter = isLaughter(w);
 /** WORD_INFO for the tokenizer, which looks words up where they stand in the text (see StringTable). */
 const WORDS = new StringTable(WORD_INFO);
@@ -488,7 +492,8 @@ function tokenize(input: string): string {
       pushToken(Kind.Punct, end - start === 1 ? ASCII_CHAR[c]! : text.slice(start, end), start, end, NO_END, 0, undefined);
       continue;
     }
-    if ((c === 104 /* h */ || c === 119 /* w */) && isUrlAt(text, start, end)) continue;
+    // the fast path asks TOKEN at every "http" and "www.", so only an asked token can be a url
+    if (asked && (c === 104 /* h */ || c === 119 /* w */) && isUrlAt(text, start, end)) continue;
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && STARTS_WITH_LETTER.test(text.slice(start, end)))) {
       words++;
       let w: string;
@@ -778,7 +783,7 @@ export function rawValence(text: string): number {
       i += consumed - 1;
       continue;
     }
-    if (crypto && ACCUMULATING.has(w) && valence > 0) valence += ACCUMULATE_BONUS;
+    if (crypto && info?.accumulating === true && valence > 0) valence += ACCUMULATE_BONUS;
     let v = valence * multiplier;
     if (isShouting(decoded, froms[i]!, tos[i]!) && !(mostlyCaps ??= isMostlyCaps(words, decoded))) v *= CAPS_BOOST;
     if (negationLeft > 0) {
