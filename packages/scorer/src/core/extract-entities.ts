@@ -43,6 +43,8 @@ for (const k of bySpelling.keys()) {
   byFirstWord.set(words[0]!, entry);
 }
 const byFirstWordTable = new StringTable(byFirstWord);
+/** The second word of every spelling of two words or more ("finance" of "curve finance"): without one next, no such spelling can match. */
+const secondWordTable = new StringTable([...bySpelling.keys()].filter((k) => k.includes(" ")).map((k) => [k.split(" ")[1]!, true] as const));
 const bySpellingTable = new StringTable(bySpelling);
 export const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gu;
 /** URL_IN_TEXT without its \b, anchored: run only at an "http" that follows no ASCII word char (what \b asks there). */
@@ -284,7 +286,7 @@ export function extractEntities(post: Post): PostEntities {
     const end = spans[2 * i + 1]!;
     const entry = wordIn(byFirstWordTable, text, i);
     if (entry === undefined) continue;
-    const longest = entry.startsPhrase ? Math.min(maxSpellingWords, count - i) : 1;
+    const longest = entry.startsPhrase && i + 1 < count && wordIn(secondWordTable, text, i + 1) ? Math.min(maxSpellingWords, count - i) : 1;
     for (let n = longest; n >= 1; n--) {
       const p = n === 1 ? entry.alone : spellingAt(text, spans, i, n);
       if (!p) continue;
