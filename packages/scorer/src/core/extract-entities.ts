@@ -113,15 +113,35 @@ function addTextUrlDomains(out: string[], text: string): void {
       i = text.indexOf("http", i + 1); // \b fails after a word char
       continue;
     }
+    if (text.startsWith("https://t.co/", i) || text.startsWith("http://t.co/", i)) {
+      // URL_AT matches here for sure; only where it ends matters
+      i = text.indexOf("http", urlEnd(text, i + 12));
+      continue;
+    }
     URL_AT.lastIndex = i;
     if (!URL_AT.test(text)) {
       i = text.indexOf("http", i + 1);
       continue;
     }
     const end = URL_AT.lastIndex;
-    if (!(text.startsWith("https://t.co/", i) || text.startsWith("http://t.co/", i))) addUnique(out, domainOf(text.slice(i, end)) ?? "");
+    addUnique(out, domainOf(text.slice(i, end)) ?? "");
     i = text.indexOf("http", end);
   }
+}
+
+/** Chars that end URL_AT's `[^\s<>"']+`: `\s` under /u is the ASCII spaces and these. */
+const UNICODE_SPACES = new Set([0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+const ENDS_URL = new Uint8Array(128);
+for (const c of "\t\n\v\f\r <>\"'") ENDS_URL[c.charCodeAt(0)] = 1;
+
+/** Where URL_AT's match ends, for a match known to cover [start, from). Exported for its test. */
+export function urlEnd(text: string, from: number): number {
+  let j = from;
+  for (; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 128 ? ENDS_URL[c] === 1 : UNICODE_SPACES.has(c)) break;
+  }
+  return j;
 }
 
 /** Adds `map` of the tag `tagAt` reads at each `marker` of `text`. */
