@@ -1,13 +1,14 @@
 import { isoOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
 import { SCORER_VERSION } from "../version.ts";
-import { scoreText } from "./score-text.ts";
+import { labelOf, normaliseValence, rawValence } from "./score-text.ts";
 import { extractEntities } from "./extract-entities.ts";
 import { normaliseLocation } from "./normalise-location.ts";
 import { createdDt } from "./created-dt.ts";
 
 /** Derives every ScoredPost field from a Post. Pure; the clock comes in as `scoredAt`. */
 export function scorePost(post: Post, scoredAt: Date): ScoredPost {
-  const s = scoreText(post.text);
+  // scoreText without its result object
+  const score = normaliseValence(rawValence(post.text));
   const e = extractEntities(post);
   let isRetweet = false;
   let isReply = false;
@@ -39,8 +40,8 @@ export function scorePost(post: Post, scoredAt: Date): ScoredPost {
     reply_count: post.reply_count,
     quote_count: post.quote_count,
     engagement: post.like_count + post.retweet_count + post.reply_count + post.quote_count,
-    sentiment_label: s.label,
-    sentiment_score: s.score,
+    sentiment_label: labelOf(score),
+    sentiment_score: score,
     scorer_version: SCORER_VERSION,
     cashtags: e.cashtags,
     hashtags: e.hashtags,
