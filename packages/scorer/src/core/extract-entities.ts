@@ -6,7 +6,7 @@ import type { Post } from "@defi-sentiment/shared";
 import { DEFI_CONTEXT_WORDS, DEFI_PROTOCOLS, type DefiProtocol } from "./defi-protocols.ts";
 import { isUpperAscii } from "./ascii.ts";
 import { LOWERED_HASH_SEED, StringTable, loweredHashEnd, loweredHashStep } from "./string-table.ts";
-import { cashtagAt, hashtagAt, mentionAt } from "./tag-scan.ts";
+import { cashtagEndAt, hashtagEndAt, mentionEndAt } from "./tag-scan.ts";
 import { runEnds, runHashes, runStarts, runsOf } from "./word-runs.ts";
 
 export interface PostEntities {
@@ -144,12 +144,29 @@ export function urlEnd(text: string, from: number): number {
   return j;
 }
 
-/** Adds `map` of the tag `tagAt` reads at each `marker` of `text`. */
-function addTags(out: string[], text: string, marker: string, tagAt: (text: string, i: number) => string | null, map: (s: string) => string): void {
+/**
+ * Adds `map` of the tag [i + 1, end) that `endAt` finds at each `marker` of `text`. A tag already in
+ * `out` (mostly: X's entities list it too) is recognised in place, not sliced: `map` of a tag is the
+ * tag itself, or its ASCII upper case when `upper` (a cashtag, which is ASCII and holds no ".X").
+ */
+function addTags(out: string[], text: string, marker: string, endAt: (text: string, i: number) => number, upper: boolean, map: (s: string) => string): void {
   for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
-    const tag = tagAt(text, i);
-    if (tag !== null) addUnique(out, map(tag));
+    const end = endAt(text, i);
+    if (end >= 0 && !hasTag(out, text, i + 1, end, upper)) addUnique(out, map(text.slice(i + 1, end)));
   }
+}
+
+function hasTag(out: readonly string[], text: string, start: number, end: number, upper: boolean): boolean {
+  for (const tag of out) {
+    if (tag.length !== end - start) continue;
+    let k = 0;
+    for (; k < tag.length; k++) {
+      const c = text.charCodeAt(start + k);
+      if ((upper && c >= 97 && c <= 122 ? c - 32 : c) !== tag.charCodeAt(k)) break;
+    }
+    if (k === tag.length) return true;
+  }
+  return false;
 }
 
 /** Word characters beyond ASCII (sticky, so it tests one code point in place). */
@@ -272,13 +289,13 @@ export function extractEntities(post: Post): PostEntities {
   const text = post.text;
   const cashtags: string[] = [];
   for (const c of post.cashtags) addUnique(cashtags, normaliseCashtag(c));
-  addTags(cashtags, text, "$", cashtagAt, normaliseCashtag);
+  addTags(cashtags, text, "$", cashtagEndAt, true, normaliseCashtag);
   const hashtags: string[] = [];
   for (const h of post.hashtags) addUnique(hashtags, withoutHash(h));
-  addTags(hashtags, text, "#", hashtagAt, withoutHash);
+  addTags(hashtags, text, "#", hashtagEndAt, false, withoutHash);
   const mentions: string[] = [];
   for (const m of post.mentions) addUnique(mentions, withoutAt(m));
-  addTags(mentions, text, "@", mentionAt, withoutAt);
+  addTags(mentions, text, "@", mentionEndAt, false, withoutAt);
   const domains: string[] = [];
   for (const url of post.urls) addUnique(domains, domainOf(url) ?? "");
   addTextUrlDomains(domains, text);
