@@ -1,7 +1,7 @@
 /**
- * What the sentiment tokenizer hands on: the entity scan of a text resumes from the hash of each plain
- * word the tokenizer delimited (word-runs.ts), and the url scan ends a t.co link by char codes. Both
- * must find exactly what a scan of their own finds. Checked on generator posts and seeded fuzz.
+ * Shortcuts of the entity scan: it resumes from the hash of each plain word the sentiment tokenizer
+ * delimited (word-runs.ts), recognises a tag already listed in place, and ends a t.co link by char
+ * codes. Each must find exactly what a scan of its own finds. Checked on generator posts and seeded fuzz.
  */
 import { generateStreamLines, postFromStreamLine, seededRandom } from "@defi-sentiment/shared";
 import { describe, expect, it } from "vitest";
@@ -45,6 +45,21 @@ describe("entity words from the tokenizer's word runs", () => {
       if (shared !== own && wrong.length < 5) wrong.push(`${JSON.stringify(post.text)}: ${shared} vs ${own}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("tags already listed", () => {
+  it("are recognised in place: a cashtag in any case once, upper-cased; hashtags and mentions as written", () => {
+    const post = makePost({
+      text: "$eth $ETH $Eth $ETH.X $btc #defi #DeFi #DeFi @Aave @aave @Aave",
+      cashtags: ["ETH"],
+      hashtags: ["DeFi"],
+      mentions: ["aave"],
+    });
+    const e = extractEntities(post);
+    expect(e.cashtags).toEqual(["ETH", "BTC"]);
+    expect(e.hashtags).toEqual(["DeFi", "defi"]);
+    expect(e.mentions).toEqual(["aave", "Aave"]);
   });
 });
 
