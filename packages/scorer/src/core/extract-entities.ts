@@ -89,9 +89,11 @@ export function domainOf(url: string): string | null {
   }
 }
 
+const byDomainTable = new StringTable(byDomain);
+/** byDomain of the host or of a parent domain (each suffix after a dot that still holds a dot), read in place. */
 function protocolOfDomain(host: string): DefiProtocol | undefined {
-  for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
-    const p = byDomain.get(h);
+  for (let start = 0, dot = host.indexOf("."); dot !== -1; start = dot + 1, dot = host.indexOf(".", start)) {
+    const p = byDomainTable.getIn(host, start, host.length);
     if (p) return p;
   }
   return undefined;
