@@ -315,6 +315,15 @@ const texts: (string | undefined)[] = new Array<string | undefined>(64).fill(und
 let wordHashes = new Int32Array(64);
 /** The text the offsets refer to. */
 let tokenizedText = "";
+/** Each token's sentence number, so a counterparty only affects its own sentence. */
+let sentenceOf = new Int32Array(64);
+/** What the scoring rules need to know of all tokens before they read the first, gathered as tokens are added. */
+let sentenceNow = 0;
+let firstQuote = -1;
+/** Tokens that name the bear side ("bears", "shorts"), and whether the bull side is named. */
+let counterpartyAt = new Int32Array(16);
+let counterparties = 0;
+let bullsNamed = false;
 /** Where the word is written in the (entity-decoded) text, as written (a hashtag without its #): read for case, not sliced. */
 let froms = new Int32Array(64);
 let tos = new Int32Array(64);
@@ -335,6 +344,7 @@ function pushToken(kind: Kind, text: string | undefined, from: number, to: numbe
   if (i === kinds.length) {
     kinds = grown(kinds);
     wordHashes = grown(wordHashes);
+    sentenceOf = grown(sentenceOf);
     froms = grown(froms);
     tos = grown(tos);
     ends = grown(ends);
@@ -347,6 +357,17 @@ function pushToken(kind: Kind, text: string | undefined, from: number, to: numbe
   ends[i] = end;
   valences[i] = valence;
   infos[i] = info;
+  sentenceOf[i] = sentenceNow;
+  if (kind === Kind.Punct) {
+    if (endsSentence(text!, false)) sentenceNow++;
+  } else if (kind === Kind.Quote) {
+    if (firstQuote < 0) firstQuote = i;
+  } else if (info?.side !== undefined) {
+    if (info.side > 0) {
+      if (counterparties === counterpartyAt.length) counterpartyAt = grown(counterpartyAt);
+      counterpartyAt[counterparties++] = i;
+    } else bullsNamed = true;
+  }
   return i;
 }
 
@@ -455,6 +476,10 @@ function tokenize(input: string): string {
   const text = input.includes("&") ? input.replace(ENTITY, (_, e: string) => ENTITY_CHAR[e] ?? "") : input;
   tokenCount = 0;
   tokenizedText = text;
+  sentenceNow = 0;
+  firstQuote = -1;
+  counterparties = 0;
+  bullsNamed = false;
   beginRuns(text);
   let levels: Level[] | undefined; // most posts name no number
   let cashtags = 0;
@@ -634,12 +659,9 @@ function isOver(i: number, text: string): boolean {
 }
 
 /** Per-token scratch arrays, reused across texts: allocating typed arrays per post costs more than scoring short ones. */
-let scratchArrays = { sentenceOf: new Int32Array(64), quotedAt: new Uint8Array(64), contributions: new Float64Array(64), counterpartyAt: new Int32Array(64) };
+let scratchArrays = { quotedAt: new Uint8Array(64), contributions: new Float64Array(64) };
 function scratch(tokens: number): typeof scratchArrays {
-  if (scratchArrays.sentenceOf.length < tokens) {
-    const n = tokens * 2;
-    scratchArrays = { sentenceOf: new Int32Array(n), quotedAt: new Uint8Array(n), contributions: new Float64Array(n), counterpartyAt: new Int32Array(n) };
-  }
+  if (scratchArrays.quotedAt.length < tokens) scratchArrays = { quotedAt: new Uint8Array(tokens * 2), contributions: new Float64Array(tokens * 2) };
   return scratchArrays;
 }
 
@@ -650,23 +672,7 @@ export function rawValence(text: string): number {
   if (count === 0) return 0;
   const crypto = cryptoFound;
   const words = wordsFound;
-  // sentence number of each token, so a counterparty only affects its own sentence
-  const { sentenceOf, quotedAt, contributions, counterpartyAt } = scratch(count);
-  let counterparties = 0;
-  let sentence = 0;
-  let bullsNamed = false;
-  let firstQuote = -1;
-  for (let i = 0; i < count; i++) {
-    const kind = kinds[i]!;
-    sentenceOf[i] = sentence;
-    if (kind === Kind.Punct && endsSentence(textAt(i), false)) sentence++;
-    if (kind === Kind.Quote && firstQuote < 0) firstQuote = i;
-    if (kind !== Kind.Word) continue;
-    const side = infos[i]?.side;
-    if (side === undefined) continue;
-    if (side > 0) counterpartyAt[counterparties++] = i;
-    else bullsNamed = true;
-  }
+  const { quotedAt, contributions } = scratch(count);
   // laughter in a crypto post mocks the other side: the bears when they are named (and bulls are not)
   const laugh = counterparties > 0 && !bullsNamed ? -MOCKING_LAUGH : MOCKING_LAUGH;
   const namesSide = crypto && (counterparties > 0 || bullsNamed);
