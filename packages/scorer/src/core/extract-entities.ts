@@ -206,6 +206,10 @@ function wordSpans(text: string): number {
       i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       continue;
     }
+    if (c === 36 /* $ */ || c === 35 /* # */ || c === 64 /* @ */) {
+      i = pieceEnd(text, i + 1); // a piece led by a tag marker is no word: only where it ends matters
+      continue;
+    }
     const start = i;
     let kinds = 0;
     // the hash of the piece without its leading dots, as of its last char that is no dot: the word's
@@ -240,8 +244,7 @@ function wordSpans(text: string): number {
         ascii = false;
       }
     }
-    const first = text.charCodeAt(start);
-    if (first === 36 /* $ */ || first === 35 /* # */ || first === 64 /* @ */ || kinds & SLASH) continue;
+    if (kinds & SLASH) continue;
     let a = start;
     let b = i;
     while (a < b && text.charCodeAt(a) === 46 /* . */) a++;
@@ -260,6 +263,21 @@ function wordSpans(text: string): number {
     out[length++] = b;
   }
   return length / 2;
+}
+
+/** Where the piece that continues at i ends (the scan of wordSpans, without hashing). */
+function pieceEnd(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (ASCII_PIECE[c] === 0) break;
+      i++;
+    } else {
+      if (!isNonAsciiWordChar(text, i)) break;
+      i = NON_ASCII_WORD_CHAR.lastIndex;
+    }
+  }
+  return i;
 }
 
 /** `table.getLowered` of word k (spans and hashes from wordSpans). */
