@@ -706,6 +706,14 @@ export function rawValence(text: string): number {
       const punct = textAt(i);
       negationLeft = 0;
       multiplier = 1;
+      if (punct.length === 1) {
+        // most punctuation is one char: the tests below, by char code
+        const p = punct.charCodeAt(0);
+        if (p === 63 /* ? */) for (let k = sentenceStart; k < contributed; k++) contributions[k]! *= QUESTION_DAMP;
+        else if (p === 33 /* ! */) exclamations++;
+        if (p === 63 || p === 33 || p === 46 || p === 59) sentenceStart = contributed;
+        continue;
+      }
       if (punct.includes("?") && !punct.includes("!")) {
         for (let k = sentenceStart; k < contributed; k++) contributions[k]! *= QUESTION_DAMP;
       }
