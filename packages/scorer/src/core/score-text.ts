@@ -20,6 +20,11 @@ const LEXICON = buildSentimentLexicon();
 // Maps, not object lookups: a post saying "constructor" or "toString" must not hit Object.prototype
 const INTENSITY = new Map(Object.entries(INTENSIFIERS));
 const EMOJI = new Map(Object.entries(EMOJI_VALENCE));
+/**
+ * Each emoji of EMOJI by its code point. Every one is a single Extended_Pictographic code point and no
+ * letter, so TOKEN's match where one stands is that code point: no regex needs to say so.
+ */
+const EMOJI_AT = new Map([...EMOJI].map(([e, v]) => [e.codePointAt(0)!, { text: e, valence: v }] as const));
 const EMOTICON = new Map(Object.entries(EMOTICON_VALENCE));
 
 // keys are lower-case; ":D" and ":P" are written in capitals at least as often
@@ -493,6 +498,14 @@ function tokenize(input: string): string {
     if (c === 32) {
       pos++;
       continue;
+    }
+    if (c >= 128) {
+      const emoji = EMOJI_AT.get(text.codePointAt(pos)!);
+      if (emoji !== undefined) {
+        pushToken(Kind.Valence, emoji.text, pos, pos + emoji.text.length, NO_END, emoji.valence, undefined);
+        pos += emoji.text.length;
+        continue;
+      }
     }
     let end = tokenEndAt(text, pos, c);
     if (end === NO_TOKEN) {
