@@ -201,7 +201,7 @@ function wordSpans(text: string): number {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c < 128 ? ASCII_PIECE[c] === 0 : !isNonAsciiWordChar(text, i)) {
+    if (c < 128 ? ASCII_PIECE[c] === 0 : nonAsciiWordEnd(text, i) < 0) {
       // a surrogate pair that is no letter (an emoji) is no word from either half
       i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
       continue;
@@ -239,8 +239,9 @@ function wordSpans(text: string): number {
           wordHash = h;
         } else if (!dotsOnly) h = loweredHashStep(h, c);
       } else {
-        if (!isNonAsciiWordChar(text, i)) break;
-        i = NON_ASCII_WORD_CHAR.lastIndex;
+        const e = nonAsciiWordEnd(text, i);
+        if (e < 0) break;
+        i = e;
         ascii = false;
       }
     }
@@ -273,8 +274,9 @@ function pieceEnd(text: string, i: number): number {
       if (ASCII_PIECE[c] === 0) break;
       i++;
     } else {
-      if (!isNonAsciiWordChar(text, i)) break;
-      i = NON_ASCII_WORD_CHAR.lastIndex;
+      const e = nonAsciiWordEnd(text, i);
+      if (e < 0) break;
+      i = e;
     }
   }
   return i;
@@ -290,9 +292,23 @@ function wordIn<V>(table: StringTable<V>, text: string, k: number): V | undefine
   return slot < 0 ? undefined : table.valueAt(slot);
 }
 
-function isNonAsciiWordChar(text: string, i: number): boolean {
-  NON_ASCII_WORD_CHAR.lastIndex = i;
-  return NON_ASCII_WORD_CHAR.test(text);
+/** Whether each code point beyond ASCII seen so far is a letter or digit: NON_ASCII_WORD_CHAR runs once per code point, not per occurrence. */
+const WORD_CODE_POINT = new Map<number, boolean>();
+
+/** Where the letter or digit beyond ASCII at i ends (after a surrogate pair, both halves), or -1 if there is none at i. Exported for its test. */
+export function nonAsciiWordEnd(text: string, i: number): number {
+  const cp = text.codePointAt(i)!;
+  // at the second half of a pair the regex reads the whole pair: asked each time, not cached
+  const midPair = (cp & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+  let word = midPair ? undefined : WORD_CODE_POINT.get(cp);
+  if (word === undefined) {
+    NON_ASCII_WORD_CHAR.lastIndex = i;
+    word = NON_ASCII_WORD_CHAR.test(text);
+    if (midPair) return word ? NON_ASCII_WORD_CHAR.lastIndex : -1;
+    if (WORD_CODE_POINT.size >= 50_000) WORD_CODE_POINT.clear();
+    WORD_CODE_POINT.set(cp, word);
+  }
+  return word ? i + (cp > 0xffff ? 2 : 1) : -1;
 }
 
 const CAPITALISED = /^\p{Lu}/u;
