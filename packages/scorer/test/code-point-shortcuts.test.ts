@@ -12,8 +12,9 @@ import { TOKEN } from "../src/core/score-text.ts";
 describe("emoji of the list", () => {
   it("are exactly TOKEN's match where they stand, whatever is around them", () => {
     const at = new RegExp(TOKEN.source, "uy");
+    const around: [string, string][] = [["", ""], ["a", "b"], ["x", "\ufe0f"], ["", "\u200d🔥"], ["1", "🏽"], ["é", "é"], ["$", "%"], [":", ")"]];
     for (const e of Object.keys(EMOJI_VALENCE)) {
-      for (const [before, after] of [["", ""], ["a", "b"], ["x", "\ufe0f"], ["", "\u200d🔥"], ["1", "🏽"], ["é", "é"], ["$", "%"], [":", ")"]]) {
+      for (const [before, after] of around) {
         const text = `${before}${e}${after}`;
         at.lastIndex = before.length;
         const m = at.exec(text);
