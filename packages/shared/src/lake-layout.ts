@@ -28,19 +28,36 @@ export const LOCAL_WAREHOUSE_FILE = "warehouse.duckdb";
 const UTC_ISO = /^\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
 const hourCache = new Map<string, { dt: string; hour: string }>();
 
+// The last hour looked up: records come in time order, so most share the hour of the one before.
+let lastKey = "";
+let lastParts = { dt: "", hour: "" };
+
 /** Date and hour of a timestamp; UTC strings are looked up by their hour (partitioning runs per record). */
 function utcParts(at: string | Date): { dt: string; hour: string } {
-  if (typeof at === "string" && UTC_ISO.test(at)) {
-    const key = at.slice(0, 13);
-    let parts = hourCache.get(key);
-    if (!parts) {
-      if (hourCache.size > 10_000) hourCache.clear();
-      parts = partsOf(new Date(`${key}:00:00Z`), at);
-      hourCache.set(key, parts);
-    }
-    return parts;
+  if (typeof at !== "string") return partsOf(at, at);
+  // X's own form ("2026-11-03T23:59:58.000Z") within the last hour: no regex, no map lookup
+  if (at.length === 24 && lastKey !== "" && at.startsWith(lastKey) && isPlainTail(at)) return lastParts;
+  if (!UTC_ISO.test(at)) return partsOf(new Date(at), at);
+  const key = at.slice(0, 13);
+  let parts = hourCache.get(key);
+  if (!parts) {
+    if (hourCache.size > 10_000) hourCache.clear();
+    parts = partsOf(new Date(`${key}:00:00Z`), at);
+    hourCache.set(key, parts);
   }
-  return partsOf(typeof at === "string" ? new Date(at) : at, at);
+  lastKey = key;
+  lastParts = parts;
+  return parts;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** ":MM:SS.mmmZ" at chars 13-23, minutes and seconds 00-59 (the head was checked when its hour was cached). */
+function isPlainTail(s: string): boolean {
+  return (
+    s.charCodeAt(13) === 58 && s.charCodeAt(14) >= 48 && s.charCodeAt(14) <= 53 && isDigit(s.charCodeAt(15)) &&
+    s.charCodeAt(16) === 58 && s.charCodeAt(17) >= 48 && s.charCodeAt(17) <= 53 && isDigit(s.charCodeAt(18)) &&
+    s.charCodeAt(19) === 46 && isDigit(s.charCodeAt(20)) && isDigit(s.charCodeAt(21)) && isDigit(s.charCodeAt(22)) && s.charCodeAt(23) === 90
+  );
 }
 
 function partsOf(d: Date, at: string | Date): { dt: string; hour: string } {

@@ -1,9 +1,8 @@
-import { isoOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
+import { dtOf, isoOf, type Post, type ScoredPost } from "@defi-sentiment/shared";
 import { SCORER_VERSION } from "../version.ts";
 import { labelOf, normaliseValence, rawValence } from "./score-text.ts";
 import { extractEntities } from "./extract-entities.ts";
 import { normaliseLocation } from "./normalise-location.ts";
-import { createdDt } from "./created-dt.ts";
 
 /** Derives every ScoredPost field from a Post. Pure; the clock comes in as `scoredAt`. */
 export function scorePost(post: Post, scoredAt: Date): ScoredPost {
@@ -22,7 +21,7 @@ export function scorePost(post: Post, scoredAt: Date): ScoredPost {
     id: post.id,
     text: post.text,
     created_at: post.created_at,
-    dt: createdDt(post.created_at),
+    dt: dtOf(post.created_at),
     lang: post.lang,
     conversation_id: post.conversation_id,
     is_retweet: isRetweet,
