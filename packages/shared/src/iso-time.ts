@@ -55,7 +55,7 @@ function digitAt(s: string, i: number): number {
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /** Whether `text` is `YYYY-MM-DDTHH:MM:SS.mmmZ` with a real date, hours 00–23 and minutes and seconds 00–59. */
-function isCanonical(text: string): boolean {
+export function isCanonicalIso(text: string): boolean {
   if (text.length !== 24) return false;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 /* T */) return false;
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90 /* Z */) return false;
@@ -74,5 +74,5 @@ function isCanonical(text: string): boolean {
  * returned as it is once its fields are checked; anything else goes through Date.
  */
 export function canonicalIso(text: string): string {
-  return isCanonical(text) ? text : new Date(text).toISOString();
+  return isCanonicalIso(text) ? text : new Date(text).toISOString();
 }

@@ -8,6 +8,7 @@
  *   compliance/dt=…/<file>.ndjson               what was deleted, when (ids and counts)
  *   table/scored_posts/                         the scored table (Iceberg in AWS; DuckDB file locally)
  */
+import { isCanonicalIso } from "./iso-time.ts";
 
 export const LAKE_PREFIXES = {
   raw: "raw/",
@@ -36,7 +37,7 @@ let lastParts = { dt: "", hour: "" };
 function utcParts(at: string | Date): { dt: string; hour: string } {
   if (typeof at !== "string") return partsOf(at, at);
   // X's own form ("2026-11-03T23:59:58.000Z") within the last hour: no regex, no map lookup
-  if (at.length === 24 && lastKey !== "" && at.startsWith(lastKey) && isPlainTail(at)) return lastParts;
+  if (lastKey !== "" && at.startsWith(lastKey) && isCanonicalIso(at)) return lastParts;
   if (!UTC_ISO.test(at)) return partsOf(new Date(at), at);
   const key = at.slice(0, 13);
   let parts = hourCache.get(key);
@@ -48,16 +49,6 @@ function utcParts(at: string | Date): { dt: string; hour: string } {
   lastKey = key;
   lastParts = parts;
   return parts;
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-/** ":MM:SS.mmmZ" at chars 13-23, minutes and seconds 00-59 (the head was checked when its hour was cached). */
-function isPlainTail(s: string): boolean {
-  return (
-    s.charCodeAt(13) === 58 && s.charCodeAt(14) >= 48 && s.charCodeAt(14) <= 53 && isDigit(s.charCodeAt(15)) &&
-    s.charCodeAt(16) === 58 && s.charCodeAt(17) >= 48 && s.charCodeAt(17) <= 53 && isDigit(s.charCodeAt(18)) &&
-    s.charCodeAt(19) === 46 && isDigit(s.charCodeAt(20)) && isDigit(s.charCodeAt(21)) && isDigit(s.charCodeAt(22)) && s.charCodeAt(23) === 90
-  );
 }
 
 function partsOf(d: Date, at: string | Date): { dt: string; hour: string } {
