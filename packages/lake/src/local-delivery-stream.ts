@@ -80,6 +80,13 @@ export interface LocalDeliveryStreamOptions {
   transform: Transform;
   /** The same handler taking packed invocations (an in-process scorer in a worker); used instead of `transform` when given. */
   packedTransform?: PackedTransform;
+  /**
+   * Takes back the memory of each packed answer once its rows have landed (the transformation's
+   * own pool); without it the stream keeps a few to answer into again (`reuse`).
+   */
+  releaseAnswer?: (memory: ArrayBufferLike) => void;
+  /** Memory of at least `bytes` to pack an invocation's records into (the packed transformation's own pool). */
+  packMemory?: (bytes: number) => ArrayBufferLike;
   /** Stream name, used in object names and the ARN. Default `defi-sentiment-local`. */
   name?: string;
   /** Flush when this many bytes are buffered. Default 5 MiB (Firehose's default). */
@@ -124,7 +131,7 @@ interface Staged {
   failures: ErrorRecord[];
   started: Date;
   /** Packed answers the Ok rows are views into: free for new answers once the rows have landed. */
-  answers: ArrayBuffer[];
+  answers: ArrayBufferLike[];
 }
 
 interface Flush {
@@ -137,7 +144,8 @@ interface Flush {
 }
 
 export class LocalDeliveryStream implements RecordSink {
-  private readonly o: Required<Omit<LocalDeliveryStreamOptions, "log" | "packedTransform">> & Pick<LocalDeliveryStreamOptions, "log" | "packedTransform">;
+  private readonly o: Required<Omit<LocalDeliveryStreamOptions, "log" | "packedTransform" | "releaseAnswer" | "packMemory">> &
+    Pick<LocalDeliveryStreamOptions, "log" | "packedTransform" | "releaseAnswer" | "packMemory">;
   private readonly journalDir: string;
   private buffer: RecordRun;
   private journalFd: number | null = null;
@@ -154,7 +162,7 @@ export class LocalDeliveryStream implements RecordSink {
   /** Invocation memory the packed transformation handed back, for the next invocations. */
   private readonly spentPacks: ArrayBuffer[] = [];
   /** Memory of packed answers whose rows have landed, handed to the next invocations to answer into. */
-  private readonly spentAnswers: ArrayBuffer[] = [];
+  private readonly spentAnswers: ArrayBufferLike[] = [];
   private landing = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -359,9 +367,15 @@ export class LocalDeliveryStream implements RecordSink {
 
   private async landStage(group: Staged[]): Promise<void> {
     const rows = group.reduce((n, g) => n + g.okRows.rows, 0);
-    if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows.pieces));
-    // the rows are in the table: nothing reads their answers' memory again
-    for (const g of group) for (const m of g.answers) if (this.spentAnswers.length < 16) this.spentAnswers.push(m);
+    try {
+      if (rows > 0) await this.o.warehouse.upsertNdjson(group.flatMap((g) => g.okRows.pieces));
+    } finally {
+      // the rows are in the table (or failed, to be landed again from the journal): nothing reads
+      // their answers' memory again
+      const release = this.o.releaseAnswer;
+      for (const g of group) for (const m of g.answers) if (release) release(m);
+      else if (this.spentAnswers.length < 16) this.spentAnswers.push(m);
+    }
     for (const { records, okRows, failures, started } of group) {
       if (records === 0) continue;
       if (failures.length > 0) await this.writeErrors(failures, started);
@@ -466,14 +480,15 @@ export class LocalDeliveryStream implements RecordSink {
   /** Invokes the packed transformation with records [from, to) packed into one buffer. */
   private packedInvoker(records: RecordRun, from: number, to: number, invocationId: string, recordIds: string[], transform: PackedTransform): () => Promise<Outcomes> {
     return async () => {
-      // packed per attempt (one copy): the buffers are transferred to the worker and gone from here;
-      // memory the transformation hands back is packed into next time
-      const { data, ends, arrivals } = records.pack(from, to, this.spentPacks.pop());
+      // packed per attempt (one copy): into memory the transformation gives (and then owns), or
+      // else memory it handed back before (buffers transferred to a worker are gone from here)
+      const into = this.o.packMemory ? this.o.packMemory(records.start(to) - records.start(from)) : this.spentPacks.pop();
+      const { data, ends, arrivals } = records.pack(from, to, into);
       const reuse = this.spentAnswers.pop();
       const out = await transform({ invocationId, deliveryStreamArn: this.arn, region: "local", recordIds, arrivals, data, ends, ...(reuse ? { reuse } : {}) });
       if (out.spent && this.spentPacks.length < 64) this.spentPacks.push(out.spent);
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      return { recordIds: out.recordIds, results: out.results, bytes, ends: out.ends, memory: out.data.buffer as ArrayBuffer };
+      return { recordIds: out.recordIds, results: out.results, bytes, ends: out.ends, memory: out.data.buffer };
     };
   }
 
@@ -554,7 +569,7 @@ interface Outcomes {
   bytes: Buffer;
   ends: ArrayLike<number>;
   /** The memory `bytes` lives in, when a packed transformation may answer into it again. */
-  memory?: ArrayBuffer;
+  memory?: ArrayBufferLike;
 }
 
 const NEWLINE = 10;

@@ -73,7 +73,7 @@ export class RecordRun {
    * Records [from, to) in a buffer of their own (transferable to a worker), with ends relative to
    * it: a view of `into` when that memory is large enough (it is then the data's own), else new.
    */
-  pack(from: number, to: number, into?: ArrayBuffer): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
+  pack(from: number, to: number, into?: ArrayBufferLike): { data: Buffer; ends: Uint32Array; arrivals: Float64Array } {
     const base = this.start(from);
     const data = packedBuffer(this.start(to) - base, into);
     this.memory.copy(data, 0, base, this.start(to));

@@ -55,7 +55,9 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     // The Lambda handler is exactly transformRecords with a console logger; locally its log
     // lines go to a file so they don't drown the progress display.
     transform: worker ? (event) => worker.transform(event) : (event) => transformRecords!(event, { log: logLine }),
-    ...(worker ? { packedTransform: (invocation) => worker.packed(invocation) } : {}),
+    ...(worker
+      ? { packedTransform: (invocation) => worker.packed(invocation), packMemory: (bytes) => worker.memoryFor(bytes), releaseAnswer: (memory) => worker.release(memory) }
+      : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   let closed = false;

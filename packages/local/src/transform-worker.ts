@@ -10,15 +10,35 @@ import { transformPacked, transformRecords, type LogLine } from "@defi-sentiment
 if (!parentPort) throw new Error("transform-worker.ts must run as a worker thread");
 const port = parentPort;
 
-port.on("message", (msg: { id: number; event?: FirehoseTransformationEvent; packed?: PackedInvocation }) => {
+/** Shared memory the main thread sent, by slot id: records come in it and the answer goes back in it. */
+const slots = new Map<number, SharedArrayBuffer>();
+
+type Message =
+  /** A slot the main thread no longer keeps. */
+  | { forget: number }
+  | {
+      id: number;
+      event?: FirehoseTransformationEvent;
+      slot?: { id: number; length: number; memory?: SharedArrayBuffer };
+      packed?: Omit<PackedInvocation, "data" | "reuse">;
+    };
+
+port.on("message", (msg: Message) => {
+  if ("forget" in msg) {
+    slots.delete(msg.forget);
+    return;
+  }
   const logs: LogLine[] = [];
   try {
     const log = (line: LogLine) => logs.push(line);
-    if (msg.packed) {
-      const packed = transformPacked(msg.packed, { log });
-      // the invocation's memory goes back too, for the next invocation (less allocation churn on both threads)
-      const spent = msg.packed.data.buffer as ArrayBuffer;
-      port.postMessage({ id: msg.id, packed: { ...packed, spent }, logs }, [packed.data.buffer as ArrayBuffer, packed.ends.buffer as ArrayBuffer, spent]);
+    if (msg.slot && msg.packed) {
+      if (msg.slot.memory) slots.set(msg.slot.id, msg.slot.memory);
+      const memory = slots.get(msg.slot.id);
+      if (!memory) throw new Error(`no memory for slot ${msg.slot.id}`);
+      // the answer is written over the records once they are all read (transformPacked's `reuse`)
+      const { results, ends, data } = transformPacked({ ...msg.packed, data: new Uint8Array(memory, 0, msg.slot.length), reuse: memory }, { log });
+      if (data.buffer === memory) port.postMessage({ id: msg.id, answer: { results, ends, length: data.byteLength }, logs }, [ends.buffer as ArrayBuffer]);
+      else port.postMessage({ id: msg.id, packed: { results, ends, data }, logs }, [data.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
     } else {
       port.postMessage({ id: msg.id, response: transformRecords(msg.event!, { log }), logs });
     }

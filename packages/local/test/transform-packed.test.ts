@@ -82,6 +82,17 @@ describe("transformPacked", () => {
     expect(Buffer.from(own.data).equals(Buffer.from(expected.data))).toBe(true);
   });
 
+  it("answers over its own records when handed their memory (read first, then overwritten)", () => {
+    const expected = both(mixed, {}).packed;
+    const input = packedOf(mixed);
+    const shared = new SharedArrayBuffer(2 * input.data.byteLength);
+    new Uint8Array(shared).set(input.data);
+    const out = transformPacked({ ...input, data: new Uint8Array(shared, 0, input.data.byteLength), reuse: shared }, { now: () => new Date("2026-11-21T00:00:00Z") });
+    expect(out.data.buffer).toBe(shared);
+    expect(out.results).toEqual(expected.results);
+    expect(Buffer.from(out.data).equals(Buffer.from(expected.data))).toBe(true);
+  });
+
   it("answers an empty invocation", () => {
     const out = transformPacked(packedOf([]));
     expect(out.results).toEqual([]);

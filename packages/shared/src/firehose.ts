@@ -66,16 +66,20 @@ export interface PackedInvocation {
   ends: Uint32Array;
   /**
    * Memory the answer's data may be written into: an earlier answer's, which the caller is done
-   * with (transferred along to a worker, so answers stop costing fresh memory on both threads).
+   * with (transferred along to a worker, so answers stop costing fresh memory on both threads),
+   * or a SharedArrayBuffer both threads hold (this invocation's own, once its records are read).
    */
-  reuse?: ArrayBuffer;
+  reuse?: ArrayBufferLike;
 }
 
 /** A response packed the same way: each record's id and result, and an Ok record's data as bytes (empty otherwise). */
 export interface PackedResponse {
   recordIds: string[];
   results: string[];
-  /** In memory of its own (never a shared pool's): the caller may pass it on as a later invocation's `reuse`. */
+  /**
+   * In memory of its own (never Node's shared pool's): the caller may pass it on as a later
+   * invocation's `reuse`, or hand it back to the transformation's own pool once done with it.
+   */
   data: Uint8Array;
   ends: Uint32Array;
   /** The invocation's `data` memory handed back (e.g. transferred back by a worker) for the next invocation to reuse. */
@@ -88,7 +92,7 @@ const PACKED_ROUNDING = 256 * 1024;
  * `size` bytes of memory of its own (transferable), for a packed invocation or answer: in `reuse`
  * when that holds them, else new and rounded up to 256 KiB, so later packs of similar size fit.
  */
-export function packedBuffer(size: number, reuse?: ArrayBuffer): Buffer {
+export function packedBuffer(size: number, reuse?: ArrayBufferLike): Buffer {
   if (reuse && reuse.byteLength >= size) return Buffer.from(reuse, 0, size);
   return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / PACKED_ROUNDING) * PACKED_ROUNDING).subarray(0, size);
 }
