@@ -1,7 +1,7 @@
 /**
  * End-to-end: `npm start` on N generated posts (default 1M), as a user runs it, against the floor:
  * DuckDB alone loading the same posts from the gzipped NDJSON the run wrote under raw/.
- * Usage: npx tsx bench/end-to-end.ts [--count 1000000] [--runs 3] [--no-write]
+ * Usage: npx tsx bench/end-to-end.ts [--count 1000000] [--runs 5] [--no-write]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,7 +15,7 @@ import { machineLine, writeBenchmarkSection } from "./benchmarks-file.ts";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
-  options: { count: { type: "string", default: "1000000" }, runs: { type: "string", default: "3" }, "no-write": { type: "boolean", default: false } },
+  options: { count: { type: "string", default: "1000000" }, runs: { type: "string", default: "5" }, "no-write": { type: "boolean", default: false } },
 });
 const count = Number(values.count);
 const runs = Number(values.runs);
