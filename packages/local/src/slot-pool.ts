@@ -1,9 +1,9 @@
+import { packedCapacity } from "@defi-sentiment/shared";
+
 /**
  * Slots of SharedArrayBuffer memory, reused: what crosses between the main thread and a scoring
  * worker, so that no new memory is made per invocation once the pool holds enough slots.
  */
-const ROUNDING = 256 * 1024;
-
 export class SlotPool {
   /** By id; a dropped slot's id is never used again. */
   private readonly slots = new Map<number, SharedArrayBuffer>();
@@ -23,8 +23,7 @@ export class SlotPool {
         return id;
       }
     }
-    // rounded up, so slots fit invocations of about the same size
-    const memory = new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / ROUNDING) * ROUNDING);
+    const memory = new SharedArrayBuffer(packedCapacity(bytes));
     const id = this.next++;
     this.slots.set(id, memory);
     this.ids.set(memory, id);

@@ -20,13 +20,13 @@ export interface WorkerTransform {
   /** A free slot of at least `bytes` to pack an invocation into (the stream's `packMemory`); `packed` takes it over. */
   memoryFor(bytes: number): SharedArrayBuffer;
   release(memory: ArrayBufferLike): void;
-  /** Slots of shared memory made so far (they are reused, so this stays at the most in use at once). */
+  /** Slots of shared memory held, in use or free (free ones beyond `freeSlots` are dropped). */
   readonly slots: number;
   close(): Promise<void>;
 }
 
 /** What a worker answers a packed invocation with: in its slot, or (too big for it) in memory of its own. */
-export type SlotAnswer = { results: string[]; ends: Uint32Array; length: number };
+type SlotAnswer = { results: string[]; ends: Uint32Array; length: number };
 type Reply = { id: number; response?: FirehoseTransformationResponse; answer?: SlotAnswer; packed?: Omit<PackedResponse, "recordIds">; error?: string; logs: LogLine[] };
 type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void };
 
@@ -47,7 +47,7 @@ export const DEFAULT_SCORING_WORKERS = Math.max(1, availableParallelism() - 1);
 export interface WorkerTransformOptions {
   /** Scoring worker threads (default: one per core beyond the main thread's). */
   workers?: number;
-  /** Free slots kept for reuse (default 64, ~80 MiB); more given back at once are dropped. */
+  /** Free slots kept for reuse (default 64: ~64 MiB for the stream's 1 MiB invocations); more given back at once are dropped. */
   freeSlots?: number;
 }
 

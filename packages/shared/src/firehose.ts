@@ -86,15 +86,19 @@ export interface PackedResponse {
   spent?: ArrayBuffer;
 }
 
+/** Bytes to allocate for packed memory of `size`: rounded up to 256 KiB, so later packs of similar size fit. */
+export function packedCapacity(size: number): number {
+  return Math.ceil(Math.max(size, 1) / PACKED_ROUNDING) * PACKED_ROUNDING;
+}
 const PACKED_ROUNDING = 256 * 1024;
 
 /**
  * `size` bytes of memory of its own (transferable), for a packed invocation or answer: in `reuse`
- * when that holds them, else new and rounded up to 256 KiB, so later packs of similar size fit.
+ * when that holds them, else new (`packedCapacity`).
  */
 export function packedBuffer(size: number, reuse?: ArrayBufferLike): Buffer {
   if (reuse && reuse.byteLength >= size) return Buffer.from(reuse, 0, size);
-  return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / PACKED_ROUNDING) * PACKED_ROUNDING).subarray(0, size);
+  return Buffer.allocUnsafeSlow(packedCapacity(size)).subarray(0, size);
 }
 
 /** A per-record failure in a batch put, by index in the batch (as Firehose's RequestResponses). */
